@@ -1,0 +1,126 @@
+package policy
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// hasWord reports whether phrase occurs in text as whole words,
+// case-insensitively ("go" is in "Go developer", not in "Google").
+func hasWord(text, phrase string) bool {
+	_, ok := findWord(text, phrase, false)
+	return ok
+}
+
+// firstWord returns the first of phrases found in text as whole words,
+// case-insensitively, or "".
+func firstWord(text string, phrases []string) string {
+	for _, p := range phrases {
+		if strings.TrimSpace(p) != "" && hasWord(text, p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// findWord finds phrase in text on word boundaries and returns its byte
+// offset in text. Unless caseSensitive, letters are compared with simple
+// Unicode case folding; runs of white space in phrase match any white space.
+func findWord(text, phrase string, caseSensitive bool) (int, bool) {
+	pw := strings.Fields(phrase)
+	if len(pw) == 0 {
+		return 0, false
+	}
+	for start := 0; start < len(text); {
+		i := indexFold(text[start:], pw[0], caseSensitive)
+		if i < 0 {
+			return 0, false
+		}
+		at := start + i
+		end := at + len(pw[0])
+		ok := boundaryBefore(text, at)
+		for _, w := range pw[1:] {
+			if !ok {
+				break
+			}
+			j := end
+			for j < len(text) {
+				r, n := utf8.DecodeRuneInString(text[j:])
+				if !unicode.IsSpace(r) {
+					break
+				}
+				j += n
+			}
+			if j == end || !hasPrefixFold(text[j:], w, caseSensitive) {
+				ok = false
+				break
+			}
+			end = j + len(w)
+		}
+		if ok && boundaryAfter(text, end) {
+			return at, true
+		}
+		_, n := utf8.DecodeRuneInString(text[at:])
+		start = at + n
+	}
+	return 0, false
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' }
+
+func boundaryBefore(text string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	first, _ := utf8.DecodeRuneInString(text[i:])
+	return !isWordRune(r) || !isWordRune(first)
+}
+
+func boundaryAfter(text string, i int) bool {
+	if i >= len(text) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	last, _ := utf8.DecodeLastRuneInString(text[:i])
+	return !isWordRune(r) || !isWordRune(last)
+}
+
+// indexFold is strings.Index, optionally with simple case folding. The
+// returned offset is in s and the match has the byte length of sub only
+// when the folded runes have the same width, which holds for the scripts
+// LinkedIn profiles use; a mismatch simply fails the later checks.
+func indexFold(s, sub string, caseSensitive bool) int {
+	if caseSensitive {
+		return strings.Index(s, sub)
+	}
+	for i := 0; i < len(s); {
+		if hasPrefixFold(s[i:], sub, false) {
+			return i
+		}
+		_, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+	}
+	return -1
+}
+
+func hasPrefixFold(s, prefix string, caseSensitive bool) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	if caseSensitive {
+		return strings.HasPrefix(s, prefix)
+	}
+	return strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// clip shortens s to at most n runes, marking the cut with "…".
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}

@@ -1,0 +1,557 @@
+package policy
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The note classifier weighs evidence of four kinds, each found by a set of
+// weighted features:
+//
+//   - offer: the sender offers their own product or service (links, "we help
+//     companies like yours", "our platform", "book a demo", "grow your
+//     revenue", discounts, investment schemes);
+//   - ask: the sender asks about the recipient's own work (questions about
+//     "your team" or "your approach", requests to quote, include, review or
+//     interview);
+//   - reference: the note names something specific to the recipient (a post,
+//     talk or event, a person who suggested the contact, a shared school or
+//     employer, the recipient's companies or topics from [me], named
+//     entities, dates);
+//   - vague: phrases that could be sent to anyone ("expand my network",
+//     "impressed by your profile", "like-minded professionals").
+//
+// A note whose offers outweigh its questions about the recipient's work is
+// a pitch, even when it is dressed up with the recipient's company name; a
+// note with enough specific evidence that outweighs its vagueness is
+// personalised; a weaker offer with nothing specific is still a pitch;
+// everything else is generic.
+
+type evidenceKind int
+
+const (
+	offer evidenceKind = iota
+	ask
+	reference
+	vague
+)
+
+type noteFeature struct {
+	kind   evidenceKind
+	weight float64
+	re     *regexp.Regexp
+	// lead holds lower-case literals one of which every match contains;
+	// when none occurs in the note the regexp is not run. Nil: always run.
+	lead []string
+}
+
+// f compiles a feature; patterns are case-insensitive unless they start
+// with "(?-i)".
+func f(kind evidenceKind, weight float64, pattern string) noteFeature {
+	if !strings.HasPrefix(pattern, "(?-i)") {
+		pattern = "(?i)" + pattern
+	}
+	ft := noteFeature{kind: kind, weight: weight, re: regexp.MustCompile(pattern)}
+	if tree, err := syntax.Parse(pattern, syntax.Perl); err == nil {
+		if lits, ok := requiredLiterals(tree); ok {
+			ft.lead = lits
+		}
+	}
+	return ft
+}
+
+// requiredLiterals returns lower-case literals one of which every match
+// of re contains: the most selective set among the parts a match cannot
+// skip.
+func requiredLiterals(re *syntax.Regexp) (lits []string, ok bool) {
+	switch re.Op {
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLiterals(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredLiterals(re.Sub[0])
+		}
+		return nil, false
+	case syntax.OpConcat:
+		best := -1
+		for _, sub := range re.Sub {
+			l, ok := requiredLiterals(sub)
+			if !ok {
+				continue
+			}
+			if m := minLen(l); m > best {
+				best, lits = m, l
+			}
+		}
+		return lits, best >= 0
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			l, ok := requiredLiterals(sub)
+			if !ok {
+				return nil, false
+			}
+			lits = append(lits, l...)
+		}
+		return lits, true
+	}
+	return leadLiterals(re)
+}
+
+func minLen(xs []string) int {
+	m := -1
+	for _, x := range xs {
+		if m < 0 || len(x) < m {
+			m = len(x)
+		}
+	}
+	return m
+}
+
+// leadLiterals returns lower-case literals one of which every match of re
+// starts with (after empty-width assertions), or ok = false when re can
+// start otherwise.
+func leadLiterals(re *syntax.Regexp) (lits []string, ok bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return []string{strings.ToLower(string(re.Rune))}, true
+	case syntax.OpCapture:
+		return leadLiterals(re.Sub[0])
+	case syntax.OpPlus:
+		return leadLiterals(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return leadLiterals(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			switch sub.Op {
+			case syntax.OpWordBoundary, syntax.OpBeginLine, syntax.OpBeginText, syntax.OpEmptyMatch:
+				continue
+			}
+			return leadLiterals(sub)
+		}
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			l, ok := leadLiterals(sub)
+			if !ok {
+				return nil, false
+			}
+			lits = append(lits, l...)
+		}
+		return lits, true
+	case syntax.OpCharClass:
+		// Small classes such as [$£€] or \d: each rune is a literal.
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i+1]-re.Rune[i] > 30 || len(lits) > 60 {
+				return nil, false
+			}
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				lits = append(lits, strings.ToLower(string(r)))
+			}
+		}
+		return lits, len(lits) > 0
+	}
+	return nil, false
+}
+
+// mayMatch reports whether the feature's regexp can match lower, the
+// lower-cased note.
+func (ft *noteFeature) mayMatch(lower string) bool {
+	if ft.lead == nil {
+		return true
+	}
+	for _, l := range ft.lead {
+		if strings.Contains(lower, l) {
+			return true
+		}
+	}
+	return false
+}
+
+const (
+	contentWords = `post|posts|article|blog|blog post|talk|presentation|keynote|paper|podcast|episode|webinar|session|panel|thread|comment|comments|newsletter|book|video|workshop|course|repo|repository|library|project|pr|pull request|issue|commit|write-?up|series|slides|thesis|research|tweet|toot|answer|cfp|interview|chapter|report|study|demo`
+	audience     = `companies|businesses|brands|founders|coaches|startups|start-ups|teams|professionals|leaders|agencies|entrepreneurs|organi[sz]ations|firms|executives|ctos|ceos|owners|engineers|developers|people|clients|recruiters|marketers`
+	weekdays     = `monday|tuesday|wednesday|thursday|friday|saturday|sunday`
+	months       = `january|february|march|april|june|july|august|september|october|november|december`
+)
+
+var noteFeatures = []noteFeature{
+	// Offers of the sender's product or service.
+	f(offer, 3, `https?://\S+|\bwww\.\S+|\b[a-z0-9-]+\.(com|io|ai|co|net|org|dev|app|biz|info|co\.uk|xyz)(/\S*)?\b|\bcalendly\b|\bbit\.ly\b|\blinktr\.ee\b`),
+	f(offer, 2, `\bwe\s+(help|helped|enable|empower|work with|partner with|provide|offer|specialise in|specialize in|generate|deliver)\b`),
+	f(offer, 2.5, `\bwe('ve| have)\s+(helped|worked with|built|developed|launched|created)\b`),
+	f(offer, 2.5, `\bI('ve| have)?\s+help(ed)?\s+(\w+[\s-]+){0,4}(to\s+)?(get|land|grow|scale|build|increase|generate|achieve|step|make|find|reach|double|triple|save|reduce|win|close|attract|turn|create|become|plan|earn|boost|hire)\b`),
+	f(offer, 2, `\bhelping\s+(\w+\s+){0,2}(`+audience+`)\b`),
+	f(offer, 2, `\b(companies|businesses|teams|brands|firms|organi[sz]ations|people|clients)\s+(like|such as)\s+(yours|you)\b`),
+	f(offer, 1, `\b(leaders|professionals|people|executives|founders|engineers)\s+like\s+you\b`),
+	f(offer, 2, `\b(our|my)\s+(\w+[\s-]+){0,2}(platform|solution|solutions|software|product|tool|app|services?|agency|portfolio|offer|offering|clients|customers|program|programme|coaching|consultancy|rates|pricing|saas|crm|playbook|masterclass|bootcamp|community|token|coin)\b`),
+	f(offer, 2, `\bwe('re| are)\s+(a|an)\s+(\w+[\s-]+){0,3}(agency|firm|company|consultancy|studio|shop|provider|vendor|partner|startup|platform)\b`),
+	f(offer, 1.5, `\b(book|schedule|grab|set up|hop on|jump on|arrange)\s+(a|an|your|some|\d+)?\s*(\w+[\s-]+){0,2}(demo|call|meeting|slot|session|chat|minutes|time in your calendar)\b`),
+	f(offer, 1, `\b\d+[\s-]?(min|mins|minute|minutes|minuten|minutos|minuti)\b`),
+	f(offer, 2, `\b(free[\s-]+(\w+[\s-]+){0,2}(trial|consultation|audit|assessment|strategy|session|discovery|call|playbook|guide|e-?book|webinar|masterclass|training|report|demo|quote|sample)|for free|free of charge|discount|\d+\s?%\s+off|promo|coupon|special offer|exclusive offer|limited[\s-]time|no obligation|no upfront|risk[\s-]free|guaranteed?|money[\s-]back)\b`),
+	f(offer, 2, `\bdemo\b|\bdémo\b`),
+	f(offer, 2.5, `\b(grow|scale|boost|increase|double|triple|10x|skyrocket|maximi[sz]e|improve)\s+(your\s+)?(\w+\s+)?(business|revenue|sales|leads|pipeline|brand|profits?|income|roi|conversions?|clients|customers|visibility|reach|followers|bottom line)\b`),
+	f(offer, 2, `\b(more|qualified|b2b|generate|generating)\s+(\w+\s+)?(leads|clients|customers|appointments|sales|meetings|deals)\b|\blead\s+gen(eration)?\b`),
+	f(offer, 2, `\b(I'?d\s+love\s+to|let\s+me|happy\s+to|can|could)\s+show\s+you\b|\bshow(ing)?\s+(you\s+)?how\b|\bhow\s+(I|we)\s+can\s+help\b`),
+	f(offer, 1.5, `\b(send|share|give)\s+(you\s+|over\s+)?(a\s+|some\s+|our\s+|my\s+|\d+\s+)?(\w+[\s-]+)?(case stud(y|ies)|deck|brochure|proposal|video|portfolio|details|info|information|pricing|price list|posts)\b`),
+	f(offer, 1.5, `[$£€]\s?\d|\b\d+\s?k\+|\b\d+\s?(usd|eur|gbp|dollars|euros|pounds)\b|\bper\s+(hour|month|week|day|annum)\b|/(hour|hr|month|mo)\b`),
+	f(offer, 2, `\b(cut|reduce|increase|boost|improve|save|lower|raise|grow|slash)\w*\b[^.?!]{0,40}?\bby\s+\d+\s?%|\b\d+\s?x\s+(faster|more|better|cheaper)\b|\b10x\b`),
+	f(offer, 3, `\b(crypto|bitcoin|btc|forex|binary options|defi|token (sale|launch)|nft|passive income|financial freedom|investment opportunity|investment|investors?|lucrative|returns? of|whitelist|airdrop|trading (signals|platform|account)|work(ing)? from home|business opportunity|earn\s+[$£€]?\d)\b`),
+	f(offer, 1, `\b(are you interested|if you('re| are) interested|let me know if (you('re| are) )?interested|worth a (chat|call|conversation|look)|would you be open to|are you open to|open to (hearing|learning|exploring)|learn more|would you like me to)\b|\binterested\s*\?`),
+	f(offer, 1, `\b(good|best|convenient)\s+time\s+to\s+(chat|talk|connect|speak|call|meet)\b`),
+	f(offer, 2, `\b(outsourc\w*|offshore|nearshore|white[\s-]label|dedicated (developers|team|engineers)|staff augmentation|dev shop|development services|seo|ppc|web design|ghostwrit\w*|appointment setting|cold (email|outreach)|recruitment agency|top talent|business owners)\b`),
+	f(offer, 1.5, `\b(dm|message|text|inbox|whatsapp)\s+me\b|\breply\s+("?[A-Z]+"?|to claim|now)\b|\b(telegram|whatsapp)\b|\bopen roles\b|\bfor busy\b`),
+	f(offer, 1.5, `\b(are you (the right person|looking (to|for))|is your (website|business|team|company)\b|quick (question|one)\b)`),
+	f(offer, 2, `\b(secure|claim|reserve|book)\s+your\s+(\w+\s+)?(spot|seat|place|slot|session)\b`),
+	f(offer, 2.5, `\b(unsere?[nm]?\s+(Lösung|Plattform|Software|Agentur|Dienstleistung\w*)|wir helfen|nuestr[ao]s?\s+(solución|plataforma|servicios?|agencia|producto)|ayudamos a|notre\s+(solution|plateforme|agence|offre|logiciel|produit)|nous aidons|la nostra\s+(soluzione|piattaforma|agenzia|offerta)|aiutiamo|nossa\s+(solução|plataforma|agência)|ajudamos)\b`),
+	f(offer, 1, `\bleads\b`),
+	// The sender describing a service they sell, in general terms.
+	f(offer, 1.5, `\b(I|we)('m| am|'re| are)\s+(a|an)\s+(\w+[\s-]+){0,3}(coach|consultant|adviser|advisor|marketer|agency|freelancer|broker|realtor|agent|copywriter|ghostwriter|trainer|mentor)\b|\bI\s+run\s+(a|an)\s+(\w+[\s-]+){0,3}(agency|firm|consultancy|business|studio|company|shop)\b|\bje suis\s+(\w+\s+)?(consultant|coach|conseiller)\b|\bsoy\s+(\w+\s+)?(consultor|coach|asesor)\b|\bj'accompagne\b`),
+	f(offer, 1.5, `\b(I|we|I'd|we'd|I'm|we're|I've|we've|happy|able|can)\s+(\w+\s+){0,2}(offer|offers|offering|provide|providing|present|put together|deliver|supply|sell|source)\b|\b(our|my)\s+(\w+\s+){0,2}(company|team|experts|firm|agency)\s+(offers?|provides?|delivers?|builds?|can)\b`),
+	f(offer, 1, `\b(price|prices|pricing|cost|costs|wholesale|affordable|cheap|complimentary|premium|catalogue|catalog|showroom|early bird|membership|accelerator|mastermind|drop-in replacement|pre-vet\w*|followers|upvote|chiffre d'affaires|pme)\b`),
+	f(offer, 2, `\b(half|fraction of)\s+the\s+(cost|price)\b|\b\d+\s+out\s+of\s+\d+\b|\bwithin\s+\d+\s+(hours|days|weeks)\b|\b\d[\d,.]*\+\s+\w+|\b\d+\s?x\s+(growth|revenue|roi|leads)\b`),
+	f(offer, 1.5, `\b(are you (struggling|tired|spending|losing|still)|struggl\w+ (to|with)|tired of|overpay\w*|pain points?)\b`),
+	f(offer, 1.5, `\b(spots? left|ends (today|tomorrow|friday|monday|soon)|last chance|only \d+ (spots|places|seats)|today only|act now|don'?t miss)\b`),
+	f(offer, 1.5, `\b(losing|wasting)\s+(thousands|millions|money|hours|customers|revenue|deals)\b|\b(your\s+\w+|they|you)\s+(would|will)\s+love\b|\bwe\s+have\s+(a|an)\s+(new\s+)?\w+\s+(that|which)\b|\b(happy|glad)\s+to\s+(send|share|give|set you up)\b|\b(should|can|shall|may)\s+I\s+send\b|\b(high[\s-]yield|family office|confidential information|seeking partners|joint venture)\b`),
+	f(offer, 1, `\b(want (the|more) details|want to see (it|how)|see it in action|fancy a|let'?s talk\b|shall we|request a|visit our|link in (my|the) (profile|bio)|contact us)\b|\bfree\b`),
+
+	// Questions and requests about the recipient's own work.
+	f(ask, 3, `\b(include|feature|quote|cite|reference|link to|translate|republish|repost|reuse|use)\s+(\w+\s+){0,1}(your|ur)\s+\w+`),
+	f(ask, 3, `\b(interview|invite|feature|host)\s+you\s+(on|to|as|for|in|at)\b|\bhave you (on|as)\b`),
+	f(ask, 1.5, `\b(could|can|would|may|might)\s+(you|I|we)\s+(walk|tell|explain|share|ask|pick your brain|talk|chat|learn|swap|compare|run)\b`),
+	f(ask, 1.5, `\b(how|why|what|which|where|when)\s+(do|does|did|is|are|was|were|would|have|has)\s+(you|your)\b`),
+	f(ask, 1, `\b(how|why|where|when)\s+(you|your)\b`),
+	f(ask, 1, `\b(your|ur)\s+(approach|thoughts|perspective|take|opinion|insights?|experience with|experience of|feedback on)\b`),
+	f(ask, 1.5, `\b(ask|asking)\s+(you\s+)?(a\s+)?(couple of|few|some|quick|two|three)?\s*questions?\b`),
+	f(ask, 1.5, `\b(reviewing|review the|compare notes|swap notes|pick your brain|collaborat\w+ (with you )?on|contribute to|work(ing)? with you on|speak (at|about)|to speak|co-?author|guest lecture)\b`),
+	f(ask, 2, `\b(a|an|short|quick|brief)\s+interview\b|\bwriting\s+(a|an)\s+(\w+\s+)?(feature|article|piece|book|chapter|story|report|paper)\s+(for|on|about)\b`),
+	f(ask, 1, `\b(appreciate|value)\s+(any|your)\s+(advice|perspective|input|thoughts|feedback|opinion)\b`),
+	f(ask, 1.5, `\b(votre|ton|ta|tu|su|il tuo|la tua|Ihr|dein|sua|seu)\s+(équipe|equipo|team|squadra|Team|equipe)\b`),
+
+	// Specific references.
+	f(reference, 2.5, `\b(your|ur)\s+(recent\s+|latest\s+|last\s+|great\s+|excellent\s+)?(`+contentWords+`|work on|work at|work with|team at|experience at|talk at|presentation at|research on)\b`),
+	f(reference, 2, `\b(saw|seen|read|watched|heard|listened to|enjoyed|loved|liked|attended|followed|found|came across)\s+(\w+\s+){0,2}(your|ur|the|that)\s+(\w+\s+){0,2}(`+contentWords+`)\b`),
+	f(reference, 2.5, `\b(we met|met you|meeting you|chatted|chatting|spoke|speaking|talked|talking|sat next to|nice to meet|great to meet|good to meet|nice meeting|great meeting|good meeting|bumped into)\b[^.!?]{0,40}\b(at|during|after)\b`),
+	f(reference, 3, `\bwe met\b|\bwe('ve)?\s+(worked|studied|overlapped|spoke|talked|chatted|shared|sat|played|trained|went)\b|\bworked together\b|\boverlapped\b|\b(former|ex-|old)\s?(colleague|classmate|teammate|coworker|co-worker|boss|manager)\b`),
+	f(reference, 1, `\b(conference|meetup|meet-up|summit|hackathon|festival|dinner|kubecon|gophercon|fosdem|devoxx|qcon|re:invent|pycon|devopsdays|dîner|cena|abendessen|conférence|conferencia|konferenz)\b`),
+	f(reference, 3.5, `(?-i)\b([A-Z][a-z]+\s+[A-Z][a-z'’-]+)\b[^.!?]{0,50}\b(suggested|recommended|mentioned|said|told me|introduced|referred|pointed me|thought I|put me in touch)\b`),
+	f(reference, 3.5, `(?-i)\b[A-Z][a-z]+\s+(suggested|recommended|mentioned|told me|introduced us|referred me|pointed me|put us in touch)\b`),
+	f(reference, 3, `\b(introduced us|suggested (that )?I (reach|get|contact)|recommended (that )?I|mutual (friend|colleague|contact) [A-Z])`),
+	f(reference, 2.5, `\b(fellow|also|both)\b[^.!?]{0,30}\b(alum|alumni|alumnus|alumna|grad|graduate|student)\b|\b(graduated|studied)\s+(from|at)\b|\bclass of\s+\d{4}\b|\bgrad(uate)?\s+here\b`),
+	f(reference, 2.5, `\b(after|before|when|while)\s+you\s+(left|joined|were|led|ran)\b`),
+	f(reference, 3, `\bthanks?\s+(you\s+)?for\s+(your|the)\s+(comment|reply|answer|feedback|review|help|talk|advice|intro|introduction|session)\b|\byou\s+(reviewed|answered|replied|commented|helped|mentored|taught|interviewed|gave)\b`),
+	f(reference, 2.5, `\byou\s+(described|mentioned|wrote|shared|posted|presented|explained|led|built|organi[sz]ed|ran)\b`),
+	f(reference, 2, `\bas (promised|discussed)\b`),
+	f(reference, 1.5, `\blong time( no see)?\b|\balumni\b|\bthrough\s+(the|our|a)\s+(\w+\s+)?(group|community|slack|forum|club|society|network)\b`),
+	f(reference, 2, `\byour name\s+(came up|was mentioned|keeps coming up|comes up)\b`),
+	f(reference, 3, `\b(nous nous sommes rencontrés|on s'est rencontrés|je t'ai rencontré|nos conocimos|ci siamo conosciuti|wir haben uns\s+(\w+\s+){0,3}kennengelernt|nos vimos|a gente se conheceu)\b`),
+	f(reference, 1.5, `\b(remercier|merci pour|gracias por|grazie per|danke für|obrigad[oa] pel[oa])\b`),
+	f(reference, 1, `\bcongrat\w*\s+on\s+(the|your)\s+(\w+\s+){0,3}(role|job|promotion|launch|talk|book|funding|raise|paper|award|release)\b`),
+	f(reference, 1, `\b(yesterday|last\s+(week|month|year|night|`+weekdays+`)|this (morning|week)|on\s+(`+weekdays+`)|next\s+(week|month|`+weekdays+`)|`+months+`|(in|since|back in|of)\s+(19|20)\d\d|(19|20)\d\d)\b`),
+	f(reference, 2.5, `\b(tu|su|tus|sus)\s+(charla|artículo|publicación|post|presentación|ponencia|libro|podcast)\b|\b(votre|ton|ta)\s+(article|publication|conférence|présentation|post|intervention|livre)\b|\b(il tuo|la tua|tuo|tua)\s+(articolo|post|intervento|talk|presentazione|libro)\b|\b(Ihren?|deinen?|deine)\s+(Beitrag|Artikel|Vortrag|Talk|Post|Buch|Podcast)\b|\b(seu|sua)\s+(artigo|post|palestra|publicação)\b`),
+
+	// Vague phrases that fit anyone.
+	f(vague, 3, `\b(expand|grow|build|extend|broaden|widen|increase|strengthen|enlarge)(ing|s)?\s+(my|our)\s+(\w+\s+){0,2}(network|circle|connections)\b`),
+	f(vague, 1.5, `\b(I'?d|I\s+would|would|I'?m|I\s+am|happy|glad|love|like|want|wish|looking\s+forward|keen|hope|great|nice|good|pleased|delighted|hono(u)?r|looking)\s+(\w+\s+){0,2}(to\s+)?(connect|connecting)\b`),
+	f(vague, 2, `\blet'?s\s+connect\b|\b(add you to|join|be part of|be in)\s+(my|your)\s+(\w+\s+)?(network|connections)\b`),
+	f(vague, 2.5, `\b(impressed|impressive|great|interesting|amazing|inspiring|nice|strong|excellent|outstanding|remarkable|wonderful|fantastic)\b[^.!?]{0,25}\b(profile|background|experience|career|journey|achievements)\b`),
+	f(vague, 2.5, `\byour\s+(profile|background|experience|career|journey|achievements)\s+(is|are|looks?|seems?)\s+(\w+\s+)?(impressive|inspiring|amazing|great|interesting|remarkable|outstanding|excellent)\b|\byour\s+profile\s+(caught|came up|stood out|popped up|appeared)\b`),
+	f(vague, 2, `\b(came across|stumbled upon|found|saw|viewed|noticed|checked)\s+your\s+profile\b`),
+	f(vague, 2, `\b(like[\s-]minded|professionals?\s+(like you|in\s+(\w+\s+)?(your|the|my|tech|this)\b)|same (industry|field|space)|similar (interests|field|industry|circles|background)|share (insights|ideas|knowledge)|exchange (ideas|insights|knowledge)|learn from each other|mutually beneficial|beneficial for (both|us)|grow together|stay in touch|keep in touch|future opportunities|potential (synergies|opportunities|collaboration)|synerg\w+|as many (professionals|people))\b`),
+	f(vague, 1.5, `\b(admire|love|like|respect|appreciate|enjoy|follow|following)\s+(your|ur)\s+(work|profile|content|posts|journey|career|achievements|experience)\b`),
+	f(vague, 2, `\b(exciting|great|new|amazing)\s+opportunit(y|ies)\b[^.!?]{0,30}\b(match|fit|suit|align)`),
+	f(vague, 0.5, `\b(hope (this|you|all)|hope you('re| are) (well|doing well))\b`),
+	f(vague, 1.5, `\bplease accept\b|\bnetworking\b|\b(worldwide|across the globe|around the world|all over the world)\b|\bfollowing you\b`),
+	f(vague, 2, `\b(mein(e|em|en)?\s+(berufliches\s+)?(Netzwerk|Kontakte)|vernetzen|(ampliar|expandir|extender|aumentar)\s+(mi|mis|minha|minhas|a minha)\s+(red|rede|contactos|contatos)|mi red|(élargir|agrandir|développer)\s+mon\s+réseau|mon réseau|(ampliare|allargare|espandere)\s+la\s+mia\s+rete|la mia rete|minha rede|conectar|collegarmi|collegarci|restare in contatto|rimanere in contatto|rester en contact|in Kontakt bleiben)\b`),
+}
+
+// defaultNotes are LinkedIn's stock invitation texts, normalised by
+// normNote, in the languages its emails come in.
+var defaultNotes = []string{
+	"i'd like to join your linkedin network",
+	"i'd like to add you to my professional network on linkedin",
+	"i'd like to add you to my professional network",
+	"i want to connect",
+	"vorrei aggiungerti alla mia rete professionale su linkedin",
+	"vorrei collegarmi con te su linkedin",
+	"ich möchte sie gerne zu meinem beruflichen netzwerk auf linkedin hinzufügen",
+	"ich möchte mich gerne mit ihnen auf linkedin vernetzen",
+	"j'aimerais vous inviter à rejoindre mon réseau professionnel en ligne, sur le site linkedin",
+	"je souhaite faire partie de votre réseau linkedin",
+	"me gustaría añadirte a mi red profesional en linkedin",
+	"me gustaría añadirte a mi red profesional de linkedin",
+	"gostaria de adicioná-lo à minha rede profissional no linkedin",
+	"ik wil je graag toevoegen aan mijn professionele netwerk op linkedin",
+}
+
+var noteReplacer = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "\u00a0", " ", "\u034f", "", "\u200b", "")
+
+func normNote(s string) string {
+	s = strings.ToLower(noteReplacer.Replace(s))
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.TrimRight(s, ".!… ")
+}
+
+// isDefaultNote reports whether note is one of LinkedIn's stock texts.
+func isDefaultNote(note string) bool {
+	return slices.Contains(defaultNotes, normNote(note))
+}
+
+// ClassifyNote says what kind of note an invitation carries and returns
+// the evidence: the phrase, name or [me] term that decided it (empty for
+// none and default, and for a generic note that merely names nothing).
+// defaultNote is the parser's finding that the note is LinkedIn's stock
+// text; stock texts are also recognised on their own.
+func ClassifyNote(note string, defaultNote bool, me Me) (NoteClass, string) {
+	if strings.TrimSpace(strings.Map(dropInvisible, note)) == "" {
+		return NoteNone, ""
+	}
+	if defaultNote || isDefaultNote(note) {
+		return NoteDefault, ""
+	}
+	s := scoreNote(note, me)
+	return s.decide()
+}
+
+func dropInvisible(r rune) rune {
+	if r == '\u034f' || r == '\u200b' || r == '\ufeff' {
+		return -1
+	}
+	return r
+}
+
+// noteScore is the weighted evidence found in one note.
+type noteScore struct {
+	sum  [4]float64
+	best [4]string  // strongest phrase of each kind
+	top  [4]float64 // its weight
+	// weakRef is the part of sum[reference] that pitches share with real
+	// notes: named entities and the [me] terms. An offer dressed up with
+	// the recipient's company name is still an offer.
+	weakRef float64
+	// words is the note's length in words.
+	words int
+}
+
+func (s *noteScore) add(kind evidenceKind, w float64, phrase string) {
+	s.sum[kind] += w
+	if w > s.top[kind] {
+		s.top[kind], s.best[kind] = w, clip(strings.TrimSpace(phrase), 80)
+	}
+}
+
+func (s *noteScore) decide() (NoteClass, string) {
+	offered, asked, ref, vag := s.sum[offer], s.sum[ask], s.sum[reference], s.sum[vague]
+	specific := ref + asked
+	strong := specific - s.weakRef
+	if s.words <= 6 && specific < 1 {
+		vag++
+	}
+	switch {
+	case offered >= 3 && offered > asked+1:
+		return NotePitch, s.best[offer]
+	case offered >= 1.5 && strong < 2 && offered > vag:
+		return NotePitch, s.best[offer]
+	case specific >= 2.5 && specific >= vag:
+		return NotePersonalised, s.specificEvidence()
+	case offered >= 2 && specific < 2 && offered > vag:
+		return NotePitch, s.best[offer]
+	case specific >= 2 && specific > vag+1:
+		return NotePersonalised, s.specificEvidence()
+	}
+	return NoteGeneric, s.best[vague]
+}
+
+func (s *noteScore) specificEvidence() string {
+	if s.top[ask] > s.top[reference] {
+		return s.best[ask]
+	}
+	return s.best[reference]
+}
+
+// scoreNote gathers the evidence in note.
+func scoreNote(note string, me Me) noteScore {
+	text := noteReplacer.Replace(note)
+	var s noteScore
+	s.words = len(strings.Fields(text))
+	lower := strings.ToLower(text)
+	for i := range noteFeatures {
+		ft := &noteFeatures[i]
+		if !ft.mayMatch(lower) {
+			continue
+		}
+		ms := ft.re.FindAllString(text, 3)
+		for i, m := range ms {
+			// Repeats of one feature count for less each time.
+			s.add(ft.kind, ft.weight/float64(i+1), m)
+		}
+	}
+	meTerms(text, me, &s)
+	entities(text, me, &s)
+	return s
+}
+
+// meTerms adds the [me] companies, schools, topics and locations the note
+// names. Short terms ("Go") must match their case, so that "go" the verb
+// does not count.
+func meTerms(text string, me Me, s *noteScore) {
+	type group struct {
+		terms  []string
+		weight float64
+	}
+	var companies []string
+	for _, c := range me.Companies {
+		companies = append(companies, c)
+		// "Northwind" for "Northwind Analytics", matched with its case.
+		if w := strings.Fields(c); len(w) > 1 && utf8.RuneCountInString(w[0]) >= 4 && isUpperStart(w[0]) {
+			companies = append(companies, w[0])
+		}
+	}
+	for _, g := range []group{{companies, 3}, {me.Schools, 3}, {me.Topics, 3}, {me.Locations, 1.5}} {
+		for _, t := range g.terms {
+			t = strings.TrimSpace(t)
+			if t == "" {
+				continue
+			}
+			caseSensitive := utf8.RuneCountInString(t) <= 3 || !strings.Contains(t, " ") && isUpperStart(t) && slices.Contains(companies, t)
+			if _, ok := findWord(text, t, caseSensitive); ok {
+				s.add(reference, g.weight, t)
+				s.weakRef += g.weight
+			}
+		}
+	}
+}
+
+func isUpperStart(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+// commonCaps are capitalised words that name nothing specific.
+var commonCaps = map[string]bool{
+	"i": true, "i'm": true, "i'd": true, "i've": true, "i'll": true, "linkedin": true, "hi": true, "hello": true,
+	"hey": true, "dear": true, "thanks": true, "thank": true, "best": true, "regards": true, "cheers": true,
+	"kind": true, "warm": true, "ok": true, "mr": true, "mrs": true, "ms": true, "dr": true, "ceo": true,
+	"cto": true, "cfo": true, "coo": true, "vp": true, "hr": true, "it": true, "ai": true, "b2b": true, "saas": true,
+	"crm": true, "seo": true, "roi": true, "mvp": true, "mvps": true, "ctos": true, "ceos": true, "yes": true,
+	"no": true, "dm": true, "pm": true, "am": true, "asap": true, "fyi": true, "uk": true, "us": true, "usa": true,
+	"eu": true, "god": true, "sir": true, "madam": true, "good": true, "morning": true, "day": true,
+	"greetings": true, "ciao": true, "hola": true, "bonjour": true, "hallo": true, "olá": true, "p.s": true, "ps": true,
+	"covid": true, "english": true, "sincerely": true, "growth": true, "free": true, "tech": true,
+}
+
+// greetings are words after which a capitalised word is the recipient's name.
+var greetings = map[string]bool{"hi": true, "hello": true, "hey": true, "dear": true, "hola": true, "ciao": true,
+	"bonjour": true, "hallo": true, "olá": true, "ola": true, "salut": true, "morning": true, "thanks": true}
+
+var firstPerson = regexp.MustCompile(`(?i)\b(i|i'm|i am|we|we're|we are|my|our|me)\b`)
+
+// entities adds named entities: capitalised words that do not start a
+// sentence, are not greetings, the recipient's name or the sign-off, and
+// so name a product, place, event, company or person. Entities in the
+// sender's description of themselves ("I'm a developer in Pune") count for
+// less. German capitalises every noun, so German notes skip this.
+func entities(text string, me Me, s *noteScore) {
+	if looksGerman(text) {
+		return
+	}
+	body := stripSignoff(text)
+	recipient := map[string]bool{}
+	for _, w := range strings.Fields(me.Name) {
+		recipient[strings.ToLower(w)] = true
+	}
+	found := map[string]bool{}
+	var total float64
+	for _, clause := range splitClauses(body) {
+		weight := 0.6
+		if firstPerson.MatchString(clause) && !strings.Contains(strings.ToLower(clause), "you") {
+			weight = 0.25
+		}
+		words := strings.Fields(clause)
+		var run []string
+		flush := func() {
+			if len(run) > 0 {
+				e := strings.Join(run, " ")
+				if !found[e] {
+					found[e] = true
+					if total < 2.4 {
+						s.add(reference, weight, e)
+						s.weakRef += weight
+						total += weight
+					}
+				}
+			}
+			run = nil
+		}
+		prev := ""
+		for i, raw := range words {
+			w := strings.TrimFunc(raw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+			lw := strings.ToLower(w)
+			ok := i > 0 && w != "" && isUpperStart(w) && utf8.RuneCountInString(w) >= 2 &&
+				!commonCaps[lw] && !recipient[lw] && !greetings[prev] &&
+				!strings.HasPrefix(raw, "'") && !strings.HasPrefix(raw, `"`) && !strings.HasPrefix(raw, "(")
+			if ok {
+				run = append(run, w)
+			} else {
+				flush()
+			}
+			if w != raw && !strings.HasSuffix(raw, "'s") {
+				flush() // punctuation ends an entity
+			}
+			prev = lw
+		}
+		flush()
+	}
+}
+
+// splitClauses cuts text at sentence ends, line breaks, commas, dashes,
+// colons and quotes, so that the first word of each piece is treated as
+// sentence-initial.
+func splitClauses(text string) []string {
+	var out []string
+	rs := []rune(text)
+	start := 0
+	for i, r := range rs {
+		sep := strings.ContainsRune(".!?\n;:,—–()\"¡¿“”", r)
+		if r == '\'' {
+			// A quote, not an apostrophe inside a word ("I'm", "O'Reilly").
+			sep = i == 0 || i == len(rs)-1 || !unicode.IsLetter(rs[i-1]) || !unicode.IsLetter(rs[i+1])
+		}
+		if sep {
+			if start < i {
+				out = append(out, string(rs[start:i]))
+			}
+			start = i + 1
+		}
+	}
+	if start < len(rs) {
+		out = append(out, string(rs[start:]))
+	}
+	return out
+}
+
+// stripSignoff drops a closing line of at most three words ("Best,\nRaj").
+func stripSignoff(text string) string {
+	lines := strings.Split(strings.TrimSpace(text), "\n")
+	for len(lines) > 1 {
+		last := strings.TrimSpace(lines[len(lines)-1])
+		if last != "" && len(strings.Fields(last)) > 3 {
+			break
+		}
+		lines = lines[:len(lines)-1]
+		if len(lines) == 0 || len(strings.Fields(lines[len(lines)-1])) > 3 {
+			break
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+var germanWords = regexp.MustCompile(`(?i)\b(ich|und|mit|sie|ihnen|ihr|ihrem|mein|meinem|wir|der|die|das|für|nicht|ein|eine|zu|haben|würde|gerne|mich|freuen|auf|bei|unternehmen)\b`)
+
+func looksGerman(text string) bool {
+	return len(germanWords.FindAllString(text, 4)) >= 3
+}

@@ -1,0 +1,128 @@
+package policy
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestClassifyNote holds cases the classifier must get right whatever it
+// is tuned on.
+func TestClassifyNote(t *testing.T) {
+	tests := []struct {
+		note    string
+		def     bool
+		want    NoteClass
+		wantEvi string // substring of the evidence, "" to skip
+	}{
+		{"", false, NoteNone, ""},
+		{" \n\u034f ", false, NoteNone, ""}, // invisible padding only
+		{"I'd like to join your LinkedIn network.", true, NoteDefault, ""},
+		{"I’d like to join your LinkedIn network", false, NoteDefault, ""},
+		{"I'd like to add you to my professional network on LinkedIn.", false, NoteDefault, ""},
+		{"Vorrei aggiungerti alla mia rete professionale su LinkedIn.", false, NoteDefault, ""},
+		{"Hi Paul, I'd like to expand my network.", false, NoteGeneric, "expand my network"},
+		{"I am impressed by your profile. Let's connect!", false, NoteGeneric, "impressed by your profile"},
+		{"Great profile!", false, NoteGeneric, ""},
+		{"We'd like to include your content in our seminars, could you walk us through it on a 20 minute call?", false, NotePersonalised, "include your content"},
+		{"Hi Paul, we help companies like yours grow revenue. Book a demo: calendly.com/x", false, NotePitch, ""},
+		{"Hi Paul, I'd love to show you how our platform doubles your leads.", false, NotePitch, ""},
+		{"Hi Paul, Sarah Kim suggested I reach out about tracing.", false, NotePersonalised, "Sarah Kim"},
+		{"Loved your article on tail sampling! Quick question: how does your team handle retries?", false, NotePersonalised, ""},
+		{"Hi Paul, congrats on Northwind Analytics' growth! We help teams like yours cut cloud costs. Worth a chat?", false, NotePitch, ""},
+		{"Fellow University of Leeds alum here, would love to connect.", false, NotePersonalised, ""},
+		{"Wir helfen Unternehmen wie Ihrem, mehr Leads zu generieren: www.example.de", false, NotePitch, ""},
+		{"Hallo Paul, ich würde mich freuen, mein Netzwerk mit Ihnen zu erweitern.", false, NoteGeneric, ""},
+		{"很高兴认识你，希望能建立联系。", false, NoteGeneric, ""},
+		{"Здравствуйте! Буду рад добавить вас в свою сеть контактов.", false, NoteGeneric, ""},
+		{"I admire your work and would love to connect.", false, NoteGeneric, ""},
+		{"Earn $5,000 weekly with bitcoin! Message me.", false, NotePitch, ""},
+	}
+	for _, tt := range tests {
+		got, ev := ClassifyNote(tt.note, tt.def, corpusMe)
+		if got != tt.want {
+			t.Errorf("ClassifyNote(%q, %v) = %v (%q), want %v", tt.note, tt.def, got, ev, tt.want)
+			continue
+		}
+		if tt.wantEvi != "" && !strings.Contains(strings.ToLower(ev), strings.ToLower(tt.wantEvi)) {
+			t.Errorf("ClassifyNote(%q) evidence = %q, want it to contain %q", tt.note, ev, tt.wantEvi)
+		}
+		if (got == NoteNone || got == NoteDefault) && ev != "" {
+			t.Errorf("ClassifyNote(%q) = %v with evidence %q, want none", tt.note, got, ev)
+		}
+	}
+}
+
+// TestClassifyNoteUsesMe checks that the [me] section is what makes a
+// bare mention of a company personal.
+func TestClassifyNoteUsesMe(t *testing.T) {
+	note := "Hi Paul, I'm also working on OpenTelemetry rollouts, keen to compare notes with someone at Northwind Analytics"
+	if got, ev := ClassifyNote(note, false, corpusMe); got != NotePersonalised {
+		t.Errorf("ClassifyNote(%q) with [me] = %v (%q), want personalised", note, got, ev)
+	}
+	bare := "Hi, I'm also working in tech. Happy to connect."
+	if got, _ := ClassifyNote(bare, false, corpusMe); got != NoteGeneric {
+		t.Errorf("ClassifyNote(%q) = %v, want generic", bare, got)
+	}
+}
+
+func FuzzClassifyNote(f *testing.F) {
+	for _, file := range []string{"testdata/notes.tsv", "testdata/notes_round2.tsv", "testdata/notes_round3.tsv"} {
+		for _, n := range readNotes(f, file) {
+			f.Add(n.note, false)
+		}
+	}
+	f.Add("", true)
+	f.Add("\u034f\u00a0", false)
+	f.Fuzz(func(t *testing.T, note string, def bool) {
+		c1, e1 := ClassifyNote(note, def, corpusMe)
+		c2, e2 := ClassifyNote(note, def, corpusMe)
+		if c1 != c2 || e1 != e2 {
+			t.Fatalf("ClassifyNote(%q) not deterministic: %v %q then %v %q", note, c1, e1, c2, e2)
+		}
+		if c1 < NoteNone || c1 > NotePitch {
+			t.Fatalf("ClassifyNote(%q) = %d, not a class", note, c1)
+		}
+		if def && strings.TrimSpace(note) != "" && c1 != NoteDefault && c1 != NoteNone {
+			t.Fatalf("ClassifyNote(%q, default) = %v", note, c1)
+		}
+		if (c1 == NoteNone || c1 == NoteDefault) && e1 != "" {
+			t.Fatalf("ClassifyNote(%q) = %v with evidence %q", note, c1, e1)
+		}
+		if len([]rune(e1)) > 80 {
+			t.Fatalf("ClassifyNote(%q) evidence too long: %q", note, e1)
+		}
+	})
+}
+
+func BenchmarkClassifyNote(b *testing.B) {
+	notes := readNotes(b, "testdata/notes.tsv")
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		n := notes[i%len(notes)]
+		ClassifyNote(n.note, false, corpusMe)
+	}
+}
+
+// TestPrefilterIsSafe checks that skipping a feature's regexp when none of
+// its required literals occurs never loses a match, on the whole corpus.
+func TestPrefilterIsSafe(t *testing.T) {
+	filtered := 0
+	for _, ft := range noteFeatures {
+		if ft.lead != nil {
+			filtered++
+		}
+	}
+	if filtered < len(noteFeatures)/2 {
+		t.Errorf("only %d of %d features have a prefilter", filtered, len(noteFeatures))
+	}
+	for _, file := range []string{"testdata/notes.tsv", "testdata/notes_round2.tsv", "testdata/notes_round3.tsv"} {
+		for _, n := range readNotes(t, file) {
+			lower := strings.ToLower(noteReplacer.Replace(n.note))
+			for _, ft := range noteFeatures {
+				if !ft.mayMatch(lower) && ft.re.MatchString(noteReplacer.Replace(n.note)) {
+					t.Errorf("feature %s skipped on %q but matches it", ft.re, n.note)
+				}
+			}
+		}
+	}
+}
