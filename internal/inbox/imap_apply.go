@@ -1,0 +1,310 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/emersion/go-imap/v2"
+)
+
+var (
+	// ErrCannotMove reports a server with neither MOVE nor UIDPLUS: moving
+	// would need a plain EXPUNGE, which also removes other messages marked
+	// \Deleted, so triage refuses.
+	ErrCannotMove = errors.New("the server supports neither MOVE nor UIDPLUS, so triage cannot move messages safely")
+	// ErrMessageGone reports that the message is no longer in the mailbox
+	// (the user moved or deleted it).
+	ErrMessageGone = errors.New("message is no longer in the mailbox")
+)
+
+// Steps lists what Apply does for a, in order, in the words the sweep
+// shows: "keyword $Triage_clarify", "mark seen", "copy LinkedIn",
+// "move LinkedIn/Ignore". With allowMove false there is no move.
+func (a Action) Steps(allowMove bool) []string {
+	var steps []string
+	if a.Keyword != "" {
+		steps = append(steps, "keyword "+a.Keyword)
+	}
+	if a.MarkSeen {
+		steps = append(steps, "mark seen")
+	}
+	if a.CopyTo != "" {
+		steps = append(steps, "copy "+a.CopyTo)
+	}
+	if a.MoveTo != "" && allowMove {
+		steps = append(steps, "move "+a.MoveTo)
+	}
+	return steps
+}
+
+// Applied is what Apply did.
+type Applied struct {
+	// Done lists the steps carried out, as Action.Steps words them.
+	Done []string
+	// Skipped lists steps not needed or not possible, each with its
+	// reason: "keyword $Triage_clarify: already set".
+	Skipped []string
+	// MovedUID is the message's UID in the move_to mailbox when the
+	// server reported it (COPYUID), else 0.
+	MovedUID uint32
+}
+
+// Apply carries out act on the message with uid in the selected mailbox,
+// in the order keyword, mark_seen, copy_to, move_to (with allowMove false,
+// move_to is skipped and the message stays). It never deletes mail:
+//   - a keyword is stored only when PERMANENTFLAGS allow it, and not when
+//     the message has it already (compared without case);
+//   - copy_to and move_to create the mailbox when the server says it is
+//     missing (NO [TRYCREATE], or LIST finds nothing), and subscribe it;
+//   - move_to uses MOVE; without MOVE but with UIDPLUS it copies, and
+//     only after the copy succeeded stores \Deleted and runs UID EXPUNGE
+//     of that one UID; with neither it fails with ErrCannotMove before
+//     changing anything.
+//
+// A message that is gone gives ErrMessageGone. On a later failure, Applied
+// holds the steps that were done.
+func (s *Session) Apply(ctx context.Context, uid uint32, act Action, allowMove bool) (Applied, error) {
+	var res Applied
+	if s.selected == nil {
+		return res, fmt.Errorf("apply: %w", errNoMailbox)
+	}
+	op := fmt.Sprintf("uid %d", uid)
+	if act.Keyword != "" && !validKeyword(act.Keyword) {
+		return res, fmt.Errorf("%s: keyword %q is not a valid IMAP keyword", op, act.Keyword)
+	}
+	move := act.MoveTo != "" && allowMove
+	if move && !sameMailbox(act.MoveTo, s.selected.Name) && !s.caps.Move && !s.caps.UIDPlus {
+		return res, fmt.Errorf("%s: move %s: %w", op, act.MoveTo, ErrCannotMove)
+	}
+	done, err := s.begin(ctx, op)
+	if err != nil {
+		return res, err
+	}
+	defer done()
+
+	bufs, err := s.client.Fetch(uidSet(uid), &imap.FetchOptions{UID: true, Flags: true}).Collect()
+	if err != nil {
+		return res, s.fail(ctx, op, err)
+	}
+	if len(bufs) == 0 {
+		return res, fmt.Errorf("%s in %s: %w", op, s.selected.Name, ErrMessageGone)
+	}
+	flags := bufs[0].Flags
+
+	var add []imap.Flag
+	var adding []string
+	if act.Keyword != "" {
+		step := "keyword " + act.Keyword
+		switch {
+		case !s.keywordAllowed(act.Keyword):
+			res.Skipped = append(res.Skipped, step+`: the mailbox does not accept keywords (no \* in PERMANENTFLAGS)`)
+		case hasFlag(flags, act.Keyword):
+			res.Skipped = append(res.Skipped, step+": already set")
+		default:
+			add = append(add, imap.Flag(act.Keyword))
+			adding = append(adding, step)
+		}
+	}
+	if act.MarkSeen {
+		if hasFlag(flags, string(imap.FlagSeen)) {
+			res.Skipped = append(res.Skipped, "mark seen: already seen")
+		} else {
+			add = append(add, imap.FlagSeen)
+			adding = append(adding, "mark seen")
+		}
+	}
+	if len(add) > 0 {
+		if err := s.addFlags(uid, add...); err != nil {
+			return res, s.fail(ctx, fmt.Sprintf("%s: %s", op, strings.Join(adding, ", ")), err)
+		}
+		res.Done = append(res.Done, adding...)
+	}
+
+	if act.CopyTo != "" {
+		step := "copy " + act.CopyTo
+		if sameMailbox(act.CopyTo, s.selected.Name) {
+			res.Skipped = append(res.Skipped, step+": it is the mailbox the message is in")
+		} else {
+			if _, err := s.copyCreating(uid, act.CopyTo); err != nil {
+				return res, s.fail(ctx, op+": "+step, err)
+			}
+			res.Done = append(res.Done, step)
+		}
+	}
+
+	if act.MoveTo != "" {
+		step := "move " + act.MoveTo
+		switch {
+		case !allowMove:
+			res.Skipped = append(res.Skipped, step+": not for this message; it stays where it is")
+		case sameMailbox(act.MoveTo, s.selected.Name):
+			res.Skipped = append(res.Skipped, step+": already there")
+		default:
+			newUID, err := s.move(uid, act.MoveTo)
+			if err != nil {
+				return res, s.fail(ctx, op+": "+step, err)
+			}
+			res.MovedUID = newUID
+			res.Done = append(res.Done, step)
+		}
+	}
+	s.log.Debug("imap apply", "uid", uid, "done", res.Done, "skipped", res.Skipped)
+	return res, nil
+}
+
+func (s *Session) keywordAllowed(kw string) bool {
+	return s.selected.KeywordsAllowed || hasFlag(toFlags(s.selected.PermanentFlags), kw)
+}
+
+func (s *Session) addFlags(uid uint32, flags ...imap.Flag) error {
+	return s.client.Store(uidSet(uid), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: flags}, nil).Close()
+}
+
+// move moves uid to dest and returns its new UID when the server says.
+func (s *Session) move(uid uint32, dest string) (uint32, error) {
+	if s.caps.Move {
+		data, err := s.client.Move(uidSet(uid), dest).Wait()
+		if err != nil && s.shouldCreate(err, dest) {
+			if err = s.create(dest); err == nil {
+				data, err = s.client.Move(uidSet(uid), dest).Wait()
+			}
+		}
+		if err != nil {
+			return 0, err
+		}
+		return singleUID(data.DestUIDs), nil
+	}
+	if !s.caps.UIDPlus {
+		return 0, ErrCannotMove
+	}
+	// go-imap's own fallback queues STORE and EXPUNGE behind the COPY and
+	// runs them even when the COPY fails: go step by step instead.
+	data, err := s.copyCreating(uid, dest)
+	if err != nil {
+		return 0, fmt.Errorf("copy failed, message left in place: %w", err)
+	}
+	if err := s.addFlags(uid, imap.FlagDeleted); err != nil {
+		return 0, fmt.Errorf("copied to %s, but marking the original \\Deleted failed (the message is in both mailboxes): %w", dest, err)
+	}
+	if _, err := s.client.UIDExpunge(uidSet(uid)).Collect(); err != nil {
+		return 0, fmt.Errorf("copied to %s and marked the original \\Deleted, but UID EXPUNGE failed: %w", dest, err)
+	}
+	var newUID uint32
+	if data != nil {
+		newUID = singleUID(data.DestUIDs)
+	}
+	return newUID, nil
+}
+
+// copyCreating copies uid to dest, creating dest when it is missing.
+func (s *Session) copyCreating(uid uint32, dest string) (*imap.CopyData, error) {
+	data, err := s.client.Copy(uidSet(uid), dest).Wait()
+	if err != nil && s.shouldCreate(err, dest) {
+		if err = s.create(dest); err == nil {
+			data, err = s.client.Copy(uidSet(uid), dest).Wait()
+		}
+	}
+	return data, err
+}
+
+// shouldCreate reports whether a failed COPY or MOVE to dest failed
+// because dest does not exist: NO [TRYCREATE], or a NO after which LIST
+// does not find dest.
+func (s *Session) shouldCreate(err error, dest string) bool {
+	var ie *imap.Error
+	if !errors.As(err, &ie) || ie.Type != imap.StatusResponseTypeNo {
+		return false
+	}
+	if ie.Code == imap.ResponseCodeTryCreate {
+		return true
+	}
+	if strings.ContainsAny(dest, "%*") {
+		return false
+	}
+	list, lerr := s.client.List("", dest, nil).Collect()
+	if lerr != nil {
+		return false
+	}
+	for _, l := range list {
+		if !hasAttr(l.Attrs, imap.MailboxAttrNonExistent) {
+			return false
+		}
+	}
+	return true
+}
+
+// create creates and subscribes dest (so that mail clients show it).
+func (s *Session) create(dest string) error {
+	err := s.client.Create(dest, nil).Wait()
+	var ie *imap.Error
+	if err != nil && !(errors.As(err, &ie) && ie.Code == imap.ResponseCodeAlreadyExists) {
+		return fmt.Errorf("create mailbox %q: %w", dest, err)
+	}
+	s.log.Info("imap created mailbox", "mailbox", dest)
+	if err := s.client.Subscribe(dest).Wait(); err != nil {
+		s.log.Debug("imap subscribe failed", "mailbox", dest, "err", err)
+	}
+	return nil
+}
+
+func hasAttr(attrs []imap.MailboxAttr, a imap.MailboxAttr) bool {
+	for _, x := range attrs {
+		if strings.EqualFold(string(x), string(a)) {
+			return true
+		}
+	}
+	return false
+}
+
+func singleUID(set imap.NumSet) uint32 {
+	us, ok := set.(imap.UIDSet)
+	if !ok {
+		return 0
+	}
+	nums, ok := us.Nums()
+	if !ok || len(nums) != 1 {
+		return 0
+	}
+	return uint32(nums[0])
+}
+
+func hasFlag(flags []imap.Flag, f string) bool {
+	for _, x := range flags {
+		if strings.EqualFold(string(x), f) {
+			return true
+		}
+	}
+	return false
+}
+
+func toFlags(ss []string) []imap.Flag {
+	out := make([]imap.Flag, len(ss))
+	for i, s := range ss {
+		out[i] = imap.Flag(s)
+	}
+	return out
+}
+
+// validKeyword reports whether kw is an IMAP keyword (an atom that is not
+// a system flag).
+func validKeyword(kw string) bool {
+	if kw == "" || strings.HasPrefix(kw, `\`) {
+		return false
+	}
+	for _, r := range kw {
+		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`(){%*"\]`, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameMailbox compares mailbox names; INBOX is case-insensitive.
+func sameMailbox(a, b string) bool {
+	if strings.EqualFold(a, "INBOX") || strings.EqualFold(b, "INBOX") {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
+}

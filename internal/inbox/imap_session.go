@@ -1,0 +1,520 @@
+package inbox
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/mail"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// LinkedInDomain is what the candidate search looks for in From.
+const LinkedInDomain = "linkedin.com"
+
+// Fetch batching: sizes are asked for metaChunk UIDs at a time, bodies
+// for bodyBatch UIDs per UID FETCH, with two body commands in flight.
+const (
+	metaChunk = 5000
+	bodyBatch = 200
+)
+
+// errNoMailbox reports a call that needs a selected mailbox.
+var errNoMailbox = errors.New("no mailbox selected")
+
+// Capabilities are the server capabilities that matter to triage.
+type Capabilities struct {
+	IMAP4rev2  bool
+	Move       bool // MOVE (part of IMAP4rev2)
+	UIDPlus    bool // UIDPLUS (part of IMAP4rev2): UID EXPUNGE of exactly one message
+	CondStore  bool
+	SpecialUse bool
+	// All lists every capability the server announced after login, sorted.
+	All []string
+}
+
+// Has reports whether the server announced capability name (any case).
+func (c Capabilities) Has(name string) bool {
+	return slices.ContainsFunc(c.All, func(s string) bool { return strings.EqualFold(s, name) })
+}
+
+func newCapabilities(set imap.CapSet) Capabilities {
+	c := Capabilities{
+		IMAP4rev2:  set.Has(imap.CapIMAP4rev2),
+		Move:       set.Has(imap.CapMove),
+		UIDPlus:    set.Has(imap.CapUIDPlus),
+		CondStore:  set.Has(imap.CapCondStore),
+		SpecialUse: set.Has(imap.CapSpecialUse),
+	}
+	for name := range set {
+		c.All = append(c.All, string(name))
+	}
+	slices.Sort(c.All)
+	return c
+}
+
+// Caps returns the server's capabilities as announced after login.
+func (s *Session) Caps() Capabilities { return s.caps }
+
+// MailboxStatus is what SELECT says about a mailbox.
+type MailboxStatus struct {
+	Name        string
+	UIDValidity uint32
+	UIDNext     uint32 // 0 when the server did not say
+	Messages    uint32
+	// PermanentFlags are the flags the client can store permanently.
+	PermanentFlags []string
+	// KeywordsAllowed is true when PERMANENTFLAGS holds \*: new keywords
+	// such as $Triage_clarify can be stored.
+	KeywordsAllowed bool
+}
+
+// Select opens mailbox for the other calls (read-write: keywords need it;
+// fetching uses BODY.PEEK, so nothing is marked read).
+func (s *Session) Select(ctx context.Context, mailbox string) (MailboxStatus, error) {
+	op := fmt.Sprintf("select %q", mailbox)
+	done, err := s.begin(ctx, op)
+	if err != nil {
+		return MailboxStatus{}, err
+	}
+	defer done()
+	s.selected = nil
+	data, err := s.client.Select(mailbox, nil).Wait()
+	if err != nil {
+		return MailboxStatus{}, s.fail(ctx, op, err)
+	}
+	if data.UIDValidity == 0 {
+		return MailboxStatus{}, fmt.Errorf("%s: server sent no UIDVALIDITY", op)
+	}
+	st := MailboxStatus{
+		Name:        mailbox,
+		UIDValidity: data.UIDValidity,
+		UIDNext:     uint32(data.UIDNext),
+		Messages:    data.NumMessages,
+	}
+	for _, f := range data.PermanentFlags {
+		st.PermanentFlags = append(st.PermanentFlags, string(f))
+		if f == imap.FlagWildcard {
+			st.KeywordsAllowed = true
+		}
+	}
+	s.selected = &st
+	s.log.Debug("imap select", "mailbox", mailbox, "uidvalidity", st.UIDValidity,
+		"uidnext", st.UIDNext, "messages", st.Messages, "keywords", st.KeywordsAllowed)
+	return st, nil
+}
+
+// SearchCriteria says which messages are candidate invitations: From
+// contains linkedin.com, or Subject contains any of Subjects (so that
+// look-alikes from other domains are found too).
+type SearchCriteria struct {
+	// Subjects are substrings of known invitation subjects.
+	Subjects []string
+	// SinceUID, when not 0, keeps only messages with a UID above it.
+	SinceUID uint32
+	// Since, when set, keeps only messages received on or after its date
+	// (the server compares dates, not times).
+	Since time.Time
+}
+
+func (c SearchCriteria) subjects() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range c.Subjects {
+		s = strings.TrimSpace(s)
+		if s == "" || seen[strings.ToLower(s)] {
+			continue
+		}
+		seen[strings.ToLower(s)] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+func (c SearchCriteria) imapCriteria() *imap.SearchCriteria {
+	keys := []imap.SearchCriteria{{Header: []imap.SearchCriteriaHeaderField{{Key: "From", Value: LinkedInDomain}}}}
+	for _, s := range c.subjects() {
+		keys = append(keys, imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "Subject", Value: s}}})
+	}
+	crit := orTree(keys)
+	if c.SinceUID > 0 {
+		crit.UID = []imap.UIDSet{{{Start: imap.UID(c.SinceUID + 1), Stop: 0}}} // n:*
+	}
+	crit.Since = c.Since
+	return &crit
+}
+
+// orTree ORs keys as a balanced tree, to keep the nesting shallow.
+func orTree(keys []imap.SearchCriteria) imap.SearchCriteria {
+	if len(keys) == 1 {
+		return keys[0]
+	}
+	mid := len(keys) / 2
+	return imap.SearchCriteria{Or: [][2]imap.SearchCriteria{{orTree(keys[:mid]), orTree(keys[mid:])}}}
+}
+
+// String describes the search for people, e.g. for `triage accounts test`.
+func (c SearchCriteria) String() string {
+	parts := []string{fmt.Sprintf("FROM %q", LinkedInDomain)}
+	for _, s := range c.subjects() {
+		parts = append(parts, fmt.Sprintf("SUBJECT %q", s))
+	}
+	desc := strings.Join(parts, " OR ")
+	if c.SinceUID > 0 {
+		desc += fmt.Sprintf(", UID above %d", c.SinceUID)
+	}
+	if !c.Since.IsZero() {
+		desc += ", received since " + c.Since.Format("2006-01-02")
+	}
+	return desc
+}
+
+// SearchCandidates runs one UID SEARCH in the selected mailbox and returns
+// the matching UIDs in ascending order, all above SinceUID. (To save even
+// that round trip, a caller can skip it when MailboxStatus.UIDNext is at
+// most SinceUID+1: no message arrived since.)
+func (s *Session) SearchCandidates(ctx context.Context, c SearchCriteria) ([]uint32, error) {
+	if s.selected == nil {
+		return nil, fmt.Errorf("search: %w", errNoMailbox)
+	}
+	if c.SinceUID == math.MaxUint32 {
+		return nil, nil
+	}
+	done, err := s.begin(ctx, "search")
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	data, err := s.client.UIDSearch(c.imapCriteria(), nil).Wait()
+	if err != nil {
+		return nil, s.fail(ctx, "search", err)
+	}
+	var uids []uint32
+	for _, u := range data.AllUIDs() {
+		// "UID n:*" matches the last message even when n is beyond it.
+		if uint32(u) > c.SinceUID {
+			uids = append(uids, uint32(u))
+		}
+	}
+	slices.Sort(uids)
+	s.log.Debug("imap search", "mailbox", s.selected.Name, "since_uid", c.SinceUID, "candidates", len(uids))
+	return uids, nil
+}
+
+// FetchedMessage is one message streamed by Fetch.
+type FetchedMessage struct {
+	UID          uint32
+	Size         int64 // RFC822.SIZE
+	InternalDate time.Time
+	// TooLarge is true when Size is above MaxMessageSize; Body is then nil
+	// and the message was not downloaded.
+	TooLarge bool
+	// Body is the whole message (BODY.PEEK[]), valid only during the call.
+	Body io.Reader
+}
+
+type msgMeta struct {
+	size int64
+	date time.Time
+}
+
+// Fetch streams the messages with the given UIDs of the selected mailbox
+// to fn, without marking them read: first their sizes (messages above
+// MaxMessageSize are reported with TooLarge and never downloaded), then
+// their contents with BODY.PEEK[] in pipelined batches. Only one message
+// is in memory at a time. Messages that no longer exist are left out. The
+// order is not guaranteed. An error from fn stops the fetch and is
+// returned as is.
+func (s *Session) Fetch(ctx context.Context, uids []uint32, fn func(FetchedMessage) error) error {
+	if s.selected == nil {
+		return fmt.Errorf("fetch: %w", errNoMailbox)
+	}
+	uids = slices.Clone(uids)
+	slices.Sort(uids)
+	uids = slices.Compact(uids)
+	if len(uids) == 0 {
+		return nil
+	}
+	done, err := s.begin(ctx, "fetch")
+	if err != nil {
+		return err
+	}
+	defer done()
+
+	for chunk := range slices.Chunk(uids, metaChunk) {
+		bufs, err := s.client.Fetch(uidSet(chunk...), &imap.FetchOptions{
+			UID: true, RFC822Size: true, InternalDate: true,
+		}).Collect()
+		if err != nil {
+			return s.fail(ctx, "fetch sizes", err)
+		}
+		metas := make(map[uint32]msgMeta, len(bufs))
+		for _, b := range bufs {
+			metas[uint32(b.UID)] = msgMeta{size: b.RFC822Size, date: b.InternalDate}
+		}
+		var small []uint32
+		for _, u := range chunk {
+			m, ok := metas[u]
+			switch {
+			case !ok:
+				s.log.Debug("imap fetch: message gone", "uid", u)
+			case m.size > MaxMessageSize:
+				if err := fn(FetchedMessage{UID: u, Size: m.size, InternalDate: m.date, TooLarge: true}); err != nil {
+					return err
+				}
+			default:
+				small = append(small, u)
+			}
+		}
+		if err := s.fetchBodies(ctx, small, metas, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fetchBodies fetches in batches of bodyBatch with two commands in flight,
+// so that the server always has the next batch to send.
+func (s *Session) fetchBodies(ctx context.Context, uids []uint32, metas map[uint32]msgMeta, fn func(FetchedMessage) error) error {
+	batches := slices.Collect(slices.Chunk(uids, bodyBatch))
+	opts := &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}}
+	var inflight []*imapclient.FetchCommand
+	next := 0
+	issue := func() {
+		if next < len(batches) {
+			inflight = append(inflight, s.client.Fetch(uidSet(batches[next]...), opts))
+			next++
+		}
+	}
+	issue()
+	issue()
+	var first error
+	for len(inflight) > 0 {
+		cmd := inflight[0]
+		inflight = inflight[1:]
+		if first == nil {
+			first = consumeBodies(cmd, metas, fn)
+			if first == nil {
+				issue()
+			}
+		}
+		// Close drains what is left, so the session stays usable.
+		if err := cmd.Close(); err != nil && first == nil {
+			first = s.fail(ctx, "fetch", err)
+		}
+	}
+	return first
+}
+
+func consumeBodies(cmd *imapclient.FetchCommand, metas map[uint32]msgMeta, fn func(FetchedMessage) error) error {
+	for {
+		msg := cmd.Next()
+		if msg == nil {
+			return nil
+		}
+		var (
+			uid       uint32
+			delivered bool
+			early     []byte // a body that came before its UID
+			hasEarly  bool
+		)
+		for item := msg.Next(); item != nil; item = msg.Next() {
+			switch it := item.(type) {
+			case imapclient.FetchItemDataUID:
+				uid = uint32(it.UID)
+			case imapclient.FetchItemDataBodySection:
+				var body io.Reader = bytes.NewReader(nil) // NIL body
+				if it.Literal != nil {
+					body = it.Literal
+				}
+				if uid == 0 {
+					b, err := io.ReadAll(io.LimitReader(body, MaxMessageSize+1))
+					if err != nil {
+						return err
+					}
+					early, hasEarly = b, true
+					continue
+				}
+				m := metas[uid]
+				delivered = true
+				if err := fn(FetchedMessage{UID: uid, Size: m.size, InternalDate: m.date, Body: body}); err != nil {
+					return err
+				}
+			}
+		}
+		if !delivered && hasEarly && uid != 0 {
+			m := metas[uid]
+			if err := fn(FetchedMessage{UID: uid, Size: m.size, InternalDate: m.date, Body: bytes.NewReader(early)}); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// FindByMessageID returns the UIDs of the messages in the selected mailbox
+// whose Message-ID is id (with or without angle brackets). The server's
+// substring match is checked against the header itself.
+func (s *Session) FindByMessageID(ctx context.Context, id string) ([]uint32, error) {
+	id = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(id), "<"), ">")
+	if id == "" {
+		return nil, errors.New("find by message-id: empty Message-ID")
+	}
+	if s.selected == nil {
+		return nil, fmt.Errorf("find by message-id: %w", errNoMailbox)
+	}
+	op := fmt.Sprintf("find message-id <%s>", id)
+	done, err := s.begin(ctx, op)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	data, err := s.client.UIDSearch(&imap.SearchCriteria{
+		Header: []imap.SearchCriteriaHeaderField{{Key: "Message-ID", Value: id}},
+	}, nil).Wait()
+	if err != nil {
+		return nil, s.fail(ctx, op, err)
+	}
+	found := data.AllUIDs()
+	if len(found) == 0 {
+		return nil, nil
+	}
+	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Message-ID"}, Peek: true}
+	bufs, err := s.client.Fetch(uidSet(uidsToUint32(found)...), &imap.FetchOptions{
+		UID: true, BodySection: []*imap.FetchItemBodySection{section},
+	}).Collect()
+	if err != nil {
+		return nil, s.fail(ctx, op, err)
+	}
+	var uids []uint32
+	for _, b := range bufs {
+		hdr := b.FindBodySection(section)
+		m, err := mail.ReadMessage(bytes.NewReader(append(bytes.TrimRight(hdr, "\r\n"), "\r\n\r\n"...)))
+		if err != nil {
+			continue
+		}
+		got := strings.TrimSpace(m.Header.Get("Message-Id"))
+		if strings.TrimSuffix(strings.TrimPrefix(got, "<"), ">") == id {
+			uids = append(uids, uint32(b.UID))
+		}
+	}
+	slices.Sort(uids)
+	return uids, nil
+}
+
+// ProbeReport is what `triage accounts test` shows.
+type ProbeReport struct {
+	Server       string // host:port
+	TLS          string
+	Auth         string
+	Username     string
+	Capabilities Capabilities
+	Mailbox      MailboxStatus
+	// Search describes the candidate search a sweep runs.
+	Search string
+	// Candidates is how many messages that search matches now.
+	Candidates int
+}
+
+// Probe selects the account's mailbox and reports what a sweep would see:
+// capabilities, keyword support, message count, the search and how many
+// messages it matches. It changes nothing.
+func (s *Session) Probe(ctx context.Context, c SearchCriteria) (ProbeReport, error) {
+	a := s.account
+	r := ProbeReport{
+		Server:       net.JoinHostPort(bareHost(a.Host), strconv.Itoa(a.Port)),
+		TLS:          a.TLS,
+		Auth:         a.Auth,
+		Username:     a.Username,
+		Capabilities: s.caps,
+		Search:       c.String(),
+	}
+	st, err := s.Select(ctx, a.Mailbox)
+	if err != nil {
+		return r, err
+	}
+	r.Mailbox = st
+	uids, err := s.SearchCandidates(ctx, c)
+	if err != nil {
+		return r, err
+	}
+	r.Candidates = len(uids)
+	return r, nil
+}
+
+// Logout ends the session politely (waiting at most the account timeout)
+// and closes the connection.
+func (s *Session) Logout() error {
+	s.conn.begin()
+	err := s.client.Logout().Wait()
+	s.conn.end()
+	s.Close()
+	if err != nil && !errors.Is(err, net.ErrClosed) {
+		return fmt.Errorf("logout: %w", err)
+	}
+	return nil
+}
+
+// Close closes the connection at once. It is safe to call more than once.
+func (s *Session) Close() error {
+	s.stop()
+	if err := s.client.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+		// The connection is closed either way; a read error is no news.
+		s.log.Debug("imap close", "err", err)
+	}
+	return nil
+}
+
+// begin marks the session busy (reads get deadlines) and closes the
+// connection should ctx end meanwhile. done must be called.
+func (s *Session) begin(ctx context.Context, op string) (done func(), err error) {
+	if err := s.ctxErr(ctx); err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	s.conn.begin()
+	stop := context.AfterFunc(ctx, func() { s.conn.Conn.Close() })
+	return func() { stop(); s.conn.end() }, nil
+}
+
+func (s *Session) ctxErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return s.dialCtx.Err()
+}
+
+// fail turns an error of a command into one that says why: the context
+// ended, the server did not answer in time, or what it said.
+func (s *Session) fail(ctx context.Context, op string, err error) error {
+	if cerr := s.ctxErr(ctx); cerr != nil {
+		return fmt.Errorf("%s: %w", op, cerr)
+	}
+	if s.conn.timedOut.Load() {
+		return fmt.Errorf("%s: %w: %s gave no answer within %v; connection closed", op, ErrTimeout, s.account.Host, s.conn.timeout)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+func uidSet(uids ...uint32) imap.UIDSet {
+	var set imap.UIDSet
+	for _, u := range uids {
+		set.AddNum(imap.UID(u))
+	}
+	return set
+}
+
+func uidsToUint32(uids []imap.UID) []uint32 {
+	out := make([]uint32, len(uids))
+	for i, u := range uids {
+		out[i] = uint32(u)
+	}
+	return out
+}

@@ -1,0 +1,407 @@
+package inbox
+
+import (
+	"regexp"
+	"strings"
+)
+
+// locale holds the phrases LinkedIn writes in one language. Every pattern is
+// matched against a normalised line: invisible characters removed, runs of
+// white space collapsed, trimmed, and compared case-insensitively.
+//
+// The English and Italian ("Voglio collegarmi") entries come from real
+// notification emails. Entries marked "plausible" are unverified translations
+// written to the same shape; they only widen what is recognised, and a miss
+// falls back to the language-independent signals (the X-LinkedIn-Template
+// header, invite-accept links, profile links).
+type locale struct {
+	lang string
+
+	// inviteSubjects match the Subject of an invitation (or reminder).
+	inviteSubjects []string
+	// acceptedSubjects match the Subject or first lines of an acceptance
+	// notice, which is not an invitation.
+	accepted []string
+	// reminders match a Subject, preheader or line of a reminder.
+	reminders []string
+	// greetings match "Hi Paul, <rest>": group 1 is the name, group 2 the
+	// rest of the line (often the start of the note).
+	greetings []string
+	// mutual matches "N connections in common"; group 1 is N.
+	mutual []string
+	// mutualPlusOne matches "Jane Roe and N other mutual connections";
+	// group 1 is N, the count is N+1.
+	mutualPlusOne []string
+	// mutualOne matches "Jane Roe is a mutual connection".
+	mutualOne []string
+	// defaultNotes are LinkedIn's stock invitation texts.
+	defaultNotes []string
+	// pymk are headings of the "people you may know" list that follows the
+	// invitation card in 2023+ mails; everything after them is about other
+	// people.
+	pymk []string
+	// acceptLabels are the exact texts of accept buttons.
+	acceptLabels []string
+	// acceptFrom match "Accept invitation from <Name>"; group 1 is the name.
+	acceptFrom []string
+	// viewProfile match "View profile" buttons; an optional group 1 is the
+	// name ("View Jane Doe's profile").
+	viewProfile []string
+	// intendedFor match the footer naming the recipient; group 1 is the name.
+	intendedFor []string
+	// requested match the 2011 "<Name> requested to add you as a connection
+	// on LinkedIn:" line; group 1 is the name.
+	requested []string
+	// boilerplate lines are never part of a note or a headline.
+	boilerplate []string
+	// companySeparators split "Title at Company" headlines.
+	companySeparators []string
+	// footers start the footer: nothing after them belongs to a card.
+	footers []string
+}
+
+var locales = []locale{
+	{
+		lang: "en",
+		inviteSubjects: []string{
+			`^invitation to connect on linkedin$`,                            // 2011-12
+			`^.+, please add me to your linkedin network$`,                   // 2016-2024
+			`^you have an invitation\b`,                                      // 2022, 2026 (with ✉️)
+			`^i want to connect$`,                                            // 2023-2026
+			`^.+ is waiting for your response$`,                              // reminder
+			`^reminder about your invitation from .+$`,                       // 2012 reminder
+			`^.+ wants to connect with you\b`,                                // plausible
+			`^you have \d+ new invitations?\b`,                               // digest, plausible
+			`^.+ and \d+ others? want to connect\b`,                          // digest, plausible
+			`^invitation from .+ to join your linkedin network$`,             // plausible
+			`^.+ has invited you to connect\b`,                               // plausible
+			`^.+ would like to join your (?:linkedin|professional) network$`, // plausible
+		},
+		accepted: []string{
+			`\baccepted your invitation\b`,
+			`\bstart a conversation with your new connection\b`,
+			`^you(?:'|’)re now connected\b`,
+			`^you are now connected\b`,
+			`^.+ is now a connection\b`,
+		},
+		reminders: []string{
+			`\bis (?:still )?waiting for your response\b`,
+			`\breminder about your invitation\b`,
+			`\bawaiting your response\b`,
+		},
+		greetings: []string{`^(?:hi|hello|hey|dear)\s+([^,]{1,60}),\s*(.*)$`},
+		mutual: []string{
+			`(\d[\d,.]*)\s+(?:mutual|shared)\s+connections?\b`,
+			`(\d[\d,.]*)\s+connections?\s+in\s+common\b`,
+		},
+		mutualPlusOne: []string{`^.+? and (\d+) other (?:mutual|shared) connections?\b`},
+		mutualOne:     []string{`^.+? is a (?:mutual|shared) connection\b`},
+		defaultNotes: []string{
+			"I'd like to add you to my professional network on LinkedIn.", // 2011
+			"I'd like to join your LinkedIn network.",                     // 2016+
+			"I'd like to add you to my professional network.",             // plausible
+			"I'd like to connect with you on LinkedIn.",                   // plausible
+		},
+		pymk:         []string{"people you may know", "more people you may know", "other people you may know", "people also viewed"},
+		acceptLabels: []string{"accept", "accept invitation", "accept invite", "accept now"},
+		acceptFrom: []string{
+			`^accept invitation from (.+)$`,
+			`^confirm that you know (.+)$`, // 2012-13
+		},
+		viewProfile: []string{
+			`^view (?:full )?profile$`,
+			`^view (.+?)(?:'|’)s? profile$`,
+			`^view invitation from (.+)$`,
+			`^view invitation$`,
+		},
+		intendedFor: []string{`^this email was intended for (.+?)(?:\s*\(.*)?\.?$`},
+		requested:   []string{`^(.+?) (?:has )?requested to add you as a connection on linkedin:?$`},
+		boilerplate: []string{
+			`^you have (?:an|a new|\d+ new|\d+) invitations?\b`,
+			`^i want to connect$`,
+			`^invitation to connect on linkedin$`,
+			`^.+ wants to connect\b`,
+			`^.+ would like to connect\b`,
+			`^.+ has invited you to connect\b`,
+			`^.+ is waiting for your response\b`,
+			`^.+ requested to add you as a connection\b`,
+			`^requested to add you as a connection\b`,
+			`^(?:please )?add me to your linkedin network$`,
+			`^linkedin$`,
+			`^invitations?$`,
+			`^see all invitations\b`,
+			`^ignore$`,
+			`^connect$`,
+			`^reply$`,
+			`^message$`,
+			`^(?:\.|-|_|=){5,}$`,
+			`^why might connecting with .+ be a good idea\?$`,
+		},
+		companySeparators: []string{" at ", " @ ", "@", " from "},
+		footers: []string{
+			`^this email was intended for\b`,
+			`^you are receiving\b`,
+			`^you(?:'|’)re receiving\b`,
+			`^learn why we included this\b`,
+			`^unsubscribe\b`,
+			`^change frequency\b`,
+			`^©\s*\d{4} linkedin\b`,
+			`^linkedin corporation\b`,
+			`^help\b:?`,
+		},
+	},
+	{
+		lang: "it",
+		inviteSubjects: []string{
+			`^voglio collegarmi$`,                         // real
+			`^.+, aggiungimi alla tua rete linkedin$`,     // plausible
+			`^.+, aggiungimi alla tua rete su linkedin$`,  // plausible
+			`^invito a collegarsi su linkedin$`,           // plausible
+			`^hai un invito\b`,                            // plausible
+			`^.+ (?:è|e') in attesa di una tua risposta$`, // plausible
+		},
+		accepted: []string{
+			`\bha accettato il tuo invito\b`,
+			`\binizia una conversazione con il tuo nuovo collegamento\b`,
+		},
+		reminders: []string{`\b(?:è|e') in attesa di una tua risposta\b`, `\baspetta una tua risposta\b`},
+		greetings: []string{`^(?:ciao|salve|gentile)\s+([^,]{1,60}),\s*(.*)$`},
+		mutual:    []string{`(\d[\d.]*)\s+collegament[oi]\s+in\s+comune\b`},
+		mutualOne: []string{`^.+? (?:è|e') un collegamento in comune\b`},
+		defaultNotes: []string{
+			"Vorrei aggiungerti alla mia rete professionale su LinkedIn.", // 2011
+			"Vorrei collegarmi con te su LinkedIn.",                       // plausible 2016+
+			"Vorrei entrare a far parte della tua rete su LinkedIn.",      // plausible 2016+
+		},
+		pymk:         []string{"persone che potresti conoscere", "altre persone che potresti conoscere"},
+		acceptLabels: []string{"accetta", "accetta invito"},
+		acceptFrom:   []string{`^accetta l(?:'|’)invito di (.+)$`},
+		viewProfile: []string{
+			`^visualizza (?:il )?profilo$`,
+			`^visualizza il profilo di (.+)$`,
+			`^vedi profilo$`,
+		},
+		intendedFor: []string{
+			`^questa email (?:è|e') stata inviata a (.+?)(?:\s*\(.*)?\.?$`, // plausible
+			`^questa email (?:è|e') destinata a (.+?)(?:\s*\(.*)?\.?$`,     // plausible
+		},
+		requested: []string{`^(.+?) ha chiesto di aggiungerti (?:come collegamento|ai suoi collegamenti) su linkedin:?$`},
+		boilerplate: []string{
+			`^voglio collegarmi$`,
+			`^hai (?:un|\d+) invit[oi]\b`,
+			`^.+ vuole collegarsi\b`,
+			`^.+ (?:è|e') in attesa di una tua risposta\b`,
+			`^ignora$`,
+			`^collegati$`,
+		},
+		companySeparators: []string{" presso ", " at ", " @ ", "@"},
+		footers: []string{
+			`^questa email (?:è|e') stata inviata a\b`,
+			`^questa email (?:è|e') destinata a\b`,
+			`^annulla l(?:'|’)iscrizione\b`,
+			`^ricevi (?:queste )?email\b`,
+		},
+	},
+	{
+		lang: "fr", // plausible throughout except the 2011 default note
+		inviteSubjects: []string{
+			`^je souhaite (?:me connecter|entrer en relation)$`,
+			`^.+, ajoutez-moi à votre réseau linkedin$`,
+			`^invitation à rejoindre votre réseau linkedin$`,
+			`^vous avez une invitation\b`,
+			`^.+ attend votre réponse$`,
+		},
+		accepted:  []string{`\ba accepté votre invitation\b`, `\bcommencez une conversation avec votre nouvelle relation\b`},
+		reminders: []string{`\battend votre réponse\b`},
+		greetings: []string{`^(?:bonjour|salut|cher|chère)\s+([^,]{1,60}),\s*(.*)$`},
+		mutual:    []string{`(\d[\d  .]*)\s+relations?\s+en\s+commun\b`},
+		defaultNotes: []string{
+			"J'aimerais vous inviter à rejoindre mon réseau professionnel en ligne, sur le site LinkedIn.", // 2011
+			"Je souhaiterais faire partie de votre réseau LinkedIn.",
+			"J'aimerais rejoindre votre réseau LinkedIn.",
+		},
+		pymk:              []string{"personnes que vous pourriez connaître", "autres personnes que vous pourriez connaître"},
+		acceptLabels:      []string{"accepter", "accepter l'invitation"},
+		viewProfile:       []string{`^voir (?:le )?profil$`, `^voir le profil de (.+)$`},
+		intendedFor:       []string{`^cet e-?mail (?:était|est) destiné à (.+?)(?:\s*\(.*)?\.?$`},
+		requested:         []string{`^(.+?) souhaite vous ajouter à son réseau sur linkedin:?$`},
+		boilerplate:       []string{`^vous avez une invitation\b`, `^.+ attend votre réponse\b`, `^ignorer$`},
+		companySeparators: []string{" chez ", " at ", " @ ", "@"},
+		footers:           []string{`^cet e-?mail (?:était|est) destiné à\b`, `^se désabonner\b`},
+	},
+	{
+		lang: "de", // plausible throughout except the 2011 default note
+		inviteSubjects: []string{
+			`^ich möchte mich mit ihnen vernetzen$`,
+			`^.+, bitte fügen sie mich zu ihrem linkedin-?netzwerk hinzu$`,
+			`^einladung zum vernetzen auf linkedin$`,
+			`^sie haben eine einladung\b`,
+			`^.+ wartet auf ihre antwort$`,
+		},
+		accepted:  []string{`\bhat ihre einladung angenommen\b`, `\bbeginnen sie eine unterhaltung mit ihrem neuen kontakt\b`},
+		reminders: []string{`\bwartet auf ihre antwort\b`},
+		greetings: []string{`^(?:hallo|guten tag|liebe|lieber)\s+([^,]{1,60}),\s*(.*)$`},
+		mutual:    []string{`(\d[\d.]*)\s+gemeinsame\s+kontakte?\b`},
+		defaultNotes: []string{
+			"Ich möchte Sie gerne zu meinem beruflichen Netzwerk auf LinkedIn hinzufügen.", // 2011
+			"Ich möchte mich gerne mit Ihnen auf LinkedIn vernetzen.",
+		},
+		pymk:              []string{"personen, die sie kennen könnten", "weitere personen, die sie kennen könnten"},
+		acceptLabels:      []string{"annehmen", "einladung annehmen", "akzeptieren"},
+		viewProfile:       []string{`^profil (?:anzeigen|ansehen)$`, `^profil von (.+?) anzeigen$`},
+		intendedFor:       []string{`^diese e-?mail (?:ist|war) für (.+?)(?:\s*\(.*)?(?: bestimmt)?\.?$`},
+		requested:         []string{`^(.+?) möchte sie als kontakt auf linkedin hinzufügen:?$`},
+		boilerplate:       []string{`^sie haben eine einladung\b`, `^.+ wartet auf ihre antwort\b`, `^ignorieren$`},
+		companySeparators: []string{" bei ", " at ", " @ ", "@"},
+		footers:           []string{`^diese e-?mail (?:ist|war) für\b`, `^abbestellen\b`},
+	},
+	{
+		lang: "es", // plausible throughout except the 2011 default note
+		inviteSubjects: []string{
+			`^quiero conectar(?:me)?$`,
+			`^.+, añádeme a tu red de linkedin$`,
+			`^invitación para conectar en linkedin$`,
+			`^tienes una invitación\b`,
+			`^.+ está esperando tu respuesta$`,
+		},
+		accepted:  []string{`\bha aceptado tu invitación\b`, `\baceptó tu invitación\b`},
+		reminders: []string{`\bestá esperando tu respuesta\b`},
+		greetings: []string{`^(?:hola|estimado|estimada)\s+([^,]{1,60}),\s*(.*)$`},
+		mutual:    []string{`(\d[\d.]*)\s+(?:contactos?|conexiones?)\s+en\s+común\b`},
+		defaultNotes: []string{
+			"Me gustaría añadirte a mi red profesional en LinkedIn.", // 2011
+			"Me gustaría unirme a tu red en LinkedIn.",
+		},
+		pymk:              []string{"personas que quizá conozcas", "más personas que quizá conozcas"},
+		acceptLabels:      []string{"aceptar", "aceptar invitación"},
+		viewProfile:       []string{`^ver (?:el )?perfil$`, `^ver el perfil de (.+)$`},
+		intendedFor:       []string{`^este (?:e-?mail|correo electrónico) (?:estaba dirigido|se ha enviado) a (.+?)(?:\s*\(.*)?\.?$`},
+		boilerplate:       []string{`^tienes una invitación\b`, `^.+ está esperando tu respuesta\b`, `^ignorar$`},
+		companySeparators: []string{" at ", " @ ", "@"},
+		footers:           []string{`^este (?:e-?mail|correo electrónico) (?:estaba dirigido|se ha enviado) a\b`, `^darse de baja\b`},
+	},
+	{
+		lang: "pt", // plausible throughout except the 2011 default note
+		inviteSubjects: []string{
+			`^quero me conectar$`,
+			`^.+, adicione-me à sua rede do linkedin$`,
+			`^convite para se conectar no linkedin$`,
+			`^você tem um convite\b`,
+			`^.+ está aguardando sua resposta$`,
+		},
+		accepted:  []string{`\baceitou seu convite\b`},
+		reminders: []string{`\bestá aguardando sua resposta\b`},
+		greetings: []string{`^(?:olá|oi|prezado|prezada)\s+([^,]{1,60}),\s*(.*)$`},
+		mutual:    []string{`(\d[\d.]*)\s+conex(?:ão|ões)\s+em\s+comum\b`},
+		defaultNotes: []string{
+			"Gostaria de adicioná-lo à minha rede profissional no LinkedIn.", // 2011
+			"Gostaria de participar da sua rede no LinkedIn.",
+		},
+		pymk:              []string{"pessoas que talvez você conheça", "mais pessoas que talvez você conheça"},
+		acceptLabels:      []string{"aceitar", "aceitar convite"},
+		viewProfile:       []string{`^ver perfil$`, `^ver o perfil de (.+)$`},
+		intendedFor:       []string{`^este e-?mail (?:foi enviado|era destinado) para (.+?)(?:\s*\(.*)?\.?$`},
+		boilerplate:       []string{`^você tem um convite\b`, `^.+ está aguardando sua resposta\b`, `^ignorar$`},
+		companySeparators: []string{" at ", " @ ", "@"},
+		footers:           []string{`^este e-?mail (?:foi enviado|era destinado) para\b`, `^cancelar inscrição\b`},
+	},
+}
+
+// phrasebook is every locale's patterns compiled and merged: a message is
+// matched against all languages at once, since the patterns do not overlap.
+type phrasebook struct {
+	inviteSubjects, accepted, reminders, greetings []*regexp.Regexp
+	mutual, mutualPlusOne, mutualOne               []*regexp.Regexp
+	acceptFrom, viewProfile, intendedFor           []*regexp.Regexp
+	requested, boilerplate, footers                []*regexp.Regexp
+	defaultNotes                                   map[string]bool // by noteKey
+	pymk, acceptLabels                             map[string]bool
+	companySeparators                              []string
+}
+
+// phrases is compiled once from the locales table; it is never modified.
+var phrases = compilePhrasebook(locales)
+
+func compilePhrasebook(ls []locale) *phrasebook {
+	p := &phrasebook{defaultNotes: map[string]bool{}, pymk: map[string]bool{}, acceptLabels: map[string]bool{}}
+	comp := func(dst *[]*regexp.Regexp, src []string) {
+		for _, s := range src {
+			*dst = append(*dst, regexp.MustCompile(`(?i)`+s))
+		}
+	}
+	seenSep := map[string]bool{}
+	for _, l := range ls {
+		comp(&p.inviteSubjects, l.inviteSubjects)
+		comp(&p.accepted, l.accepted)
+		comp(&p.reminders, l.reminders)
+		comp(&p.greetings, l.greetings)
+		comp(&p.mutual, l.mutual)
+		comp(&p.mutualPlusOne, l.mutualPlusOne)
+		comp(&p.mutualOne, l.mutualOne)
+		comp(&p.acceptFrom, l.acceptFrom)
+		comp(&p.viewProfile, l.viewProfile)
+		comp(&p.intendedFor, l.intendedFor)
+		comp(&p.requested, l.requested)
+		comp(&p.boilerplate, l.boilerplate)
+		comp(&p.footers, l.footers)
+		for _, n := range l.defaultNotes {
+			p.defaultNotes[noteKey(n)] = true
+		}
+		for _, s := range l.pymk {
+			p.pymk[strings.ToLower(s)] = true
+		}
+		for _, s := range l.acceptLabels {
+			p.acceptLabels[strings.ToLower(s)] = true
+		}
+		for _, s := range l.companySeparators {
+			if !seenSep[s] {
+				seenSep[s] = true
+				p.companySeparators = append(p.companySeparators, s)
+			}
+		}
+	}
+	return p
+}
+
+// anyMatch reports whether one of res matches s.
+func anyMatch(res []*regexp.Regexp, s string) bool {
+	for _, re := range res {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstSubmatch returns the submatches of the first pattern in res that
+// matches s, or nil.
+func firstSubmatch(res []*regexp.Regexp, s string) []string {
+	for _, re := range res {
+		if m := re.FindStringSubmatch(s); m != nil {
+			return m
+		}
+	}
+	return nil
+}
+
+// noteKey reduces a note to what matters when comparing it with LinkedIn's
+// stock texts: lower case, straight apostrophes, no trailing punctuation,
+// single spaces.
+func noteKey(s string) string {
+	s = strings.ToLower(s)
+	s = strings.NewReplacer("’", "'", "‘", "'", "`", "'").Replace(s)
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.TrimRight(s, ".!… ")
+}
+
+// isDefaultNote reports whether note is one of LinkedIn's stock texts.
+func isDefaultNote(note string) bool {
+	return note != "" && phrases.defaultNotes[noteKey(note)]
+}
+
+// isPYMKHeading reports whether a line is the heading of a "people you may
+// know" list.
+func isPYMKHeading(s string) bool {
+	k := strings.ToLower(strings.TrimRight(s, ":.… "))
+	return phrases.pymk[k]
+}

@@ -1,0 +1,322 @@
+package inbox
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/emersion/go-message"
+	_ "github.com/emersion/go-message/charset" // decode non-UTF-8 parts and headers
+	"github.com/emersion/go-message/mail"
+)
+
+// Limits on hostile structure; real notification emails have one level of
+// multipart/alternative with two parts.
+const (
+	maxPartDepth = 8
+	maxParts     = 64
+)
+
+// Parse reads one raw RFC 5322 message and returns the LinkedIn invitations
+// it carries. It never touches the network.
+//
+// It returns ErrNotInvitation for a readable message that is not a
+// connection request (acceptance notices, other LinkedIn mail, mail from
+// anyone else), ErrTooLarge for a message over MaxMessageSize (reading no
+// more than MaxMessageSize+1 bytes), and otherwise an error saying what is
+// wrong with the message ("quoted-printable body is truncated", "no text or
+// html part", ...). The header fields of Message (MessageID, Date, Subject,
+// From, FromName, Template) are filled whenever they can be read, even
+// when Parse returns an error.
+//
+// Messages from senders outside linkedin.com are not examined beyond their
+// header: they are reported as ErrNotInvitation however their body looks.
+func Parse(r io.Reader) (Message, error) {
+	var msg Message
+	data, err := io.ReadAll(io.LimitReader(r, MaxMessageSize+1))
+	if err != nil {
+		return msg, fmt.Errorf("reading message: %w", err)
+	}
+	if len(data) > MaxMessageSize {
+		if e, herr := message.Read(bytes.NewReader(data)); e != nil && herr == nil {
+			fillHeader(&msg, e.Header)
+		}
+		return msg, ErrTooLarge
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return msg, errors.New("empty message")
+	}
+	if !startsWithHeader(data) {
+		return msg, errors.New("missing header section: the first line is not a header field")
+	}
+	e, err := message.Read(bytes.NewReader(data))
+	if e == nil {
+		return msg, fmt.Errorf("malformed header section: %w", err)
+	}
+	fillHeader(&msg, e.Header)
+	if !isLinkedInAddress(msg.From) {
+		return msg, ErrNotInvitation
+	}
+	if err != nil && message.IsUnknownEncoding(err) {
+		return msg, fmt.Errorf("unknown transfer encoding %q", e.Header.Get("Content-Transfer-Encoding"))
+	}
+	// An unknown charset leaves the body undecoded: most of it is still
+	// ASCII, so go on.
+
+	if !hasBody(data) {
+		return msg, errors.New("message has a header section but no body")
+	}
+	var b bodies
+	if err := collectParts(e, &b, 0); err != nil {
+		return msg, err
+	}
+	if mt, _, _ := e.Header.ContentType(); !strings.HasPrefix(mt, "multipart/") &&
+		strings.EqualFold(strings.TrimSpace(e.Header.Get("Content-Transfer-Encoding")), "quoted-printable") &&
+		qpTruncated(data) {
+		return msg, errors.New("quoted-printable body is truncated: it ends inside an escape or after a soft line break")
+	}
+	if !b.haveText && !b.haveHTML {
+		return msg, errors.New("no text or html part")
+	}
+	if strings.TrimSpace(b.text) == "" && strings.TrimSpace(b.html) == "" {
+		return msg, errors.New("message body is empty")
+	}
+	return analyse(msg, mail.Header{Header: e.Header}, &b)
+}
+
+// headerLine matches the first line of a header section: a field name and
+// a colon (RFC 5322 section 2.2), or an mbox "From " envelope line.
+var headerLine = regexp.MustCompile(`^(?:[!-9;-~]+[ \t]*:|From )`)
+
+func startsWithHeader(data []byte) bool {
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	return headerLine.Match(first)
+}
+
+// wordDecoder decodes RFC 2047 encoded words in any charset go-message
+// knows.
+var wordDecoder = mime.WordDecoder{CharsetReader: func(cs string, in io.Reader) (io.Reader, error) {
+	if message.CharsetReader == nil {
+		return nil, fmt.Errorf("unhandled charset %q", cs)
+	}
+	return message.CharsetReader(strings.ToLower(cs), in)
+}}
+
+// headerText decodes an unstructured header field, repairing raw 8-bit
+// Latin-1 that some old mailers wrote.
+func headerText(raw string) string {
+	s, err := wordDecoder.DecodeHeader(raw)
+	if err != nil {
+		s = raw
+	}
+	return normalize(validUTF8(s))
+}
+
+// validUTF8 returns s, reading it as Latin-1 when it is not valid UTF-8.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		b.WriteRune(rune(s[i]))
+	}
+	return b.String()
+}
+
+var angleAddr = regexp.MustCompile(`<([^<>@\s]+@[^<>\s]+)>`)
+
+// fillHeader sets the header fields of msg from h, as far as they can be
+// read.
+func fillHeader(msg *Message, h message.Header) {
+	mh := mail.Header{Header: h}
+	if id, err := mh.MessageID(); err == nil && id != "" {
+		msg.MessageID = id
+	} else {
+		msg.MessageID = strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")
+	}
+	msg.MessageID = validUTF8(msg.MessageID)
+	if d, err := mh.Date(); err == nil {
+		msg.Date = d
+	}
+	msg.Subject = headerText(h.Get("Subject"))
+	msg.Template = headerText(h.Get("X-LinkedIn-Template"))
+	if addrs, err := mh.AddressList("From"); err == nil && len(addrs) > 0 {
+		msg.From = strings.ToLower(addrs[0].Address)
+		msg.FromName = normalize(validUTF8(addrs[0].Name))
+	} else if raw := h.Get("From"); raw != "" {
+		// Lenient fallback for From fields net/mail rejects.
+		if m := angleAddr.FindStringSubmatch(raw); m != nil {
+			msg.From = strings.ToLower(m[1])
+			name := strings.TrimSpace(raw[:strings.Index(raw, m[0])])
+			msg.FromName = strings.Trim(headerText(name), `"`)
+		} else if strings.Contains(raw, "@") && !strings.ContainsAny(strings.TrimSpace(raw), " \t") {
+			msg.From = strings.ToLower(strings.TrimSpace(raw))
+		}
+	}
+	msg.From = validUTF8(msg.From)
+}
+
+// toName returns the display name of the first To address.
+func toName(h mail.Header) string {
+	if addrs, err := h.AddressList("To"); err == nil && len(addrs) > 0 {
+		return normalize(validUTF8(addrs[0].Name))
+	}
+	return ""
+}
+
+// isLinkedInAddress reports whether addr is at linkedin.com or one of its
+// subdomains.
+func isLinkedInAddress(addr string) bool {
+	_, domain, ok := strings.Cut(addr, "@")
+	if !ok {
+		return false
+	}
+	domain = strings.TrimSuffix(strings.ToLower(domain), ".")
+	return domain == "linkedin.com" || strings.HasSuffix(domain, ".linkedin.com")
+}
+
+// bodies holds the decoded text/plain and text/html parts of a message.
+type bodies struct {
+	text, html         string
+	haveText, haveHTML bool
+	parts              int
+}
+
+// collectParts walks e and keeps the first text/plain and text/html parts
+// that are not attachments.
+func collectParts(e *message.Entity, b *bodies, depth int) error {
+	b.parts++
+	if b.parts > maxParts {
+		return fmt.Errorf("more than %d MIME parts", maxParts)
+	}
+	mediaType, params, err := e.Header.ContentType()
+	if err != nil {
+		if e.Header.Get("Content-Type") != "" {
+			return fmt.Errorf("malformed Content-Type %q: %w", e.Header.Get("Content-Type"), err)
+		}
+		mediaType = "text/plain"
+	}
+	if strings.HasPrefix(mediaType, "multipart/") {
+		if depth >= maxPartDepth {
+			return fmt.Errorf("multipart nesting deeper than %d levels", maxPartDepth)
+		}
+		if params["boundary"] == "" {
+			return fmt.Errorf("%s without a boundary parameter", mediaType)
+		}
+		mr := e.MultipartReader()
+		seen := 0
+		for {
+			p, err := mr.NextPart()
+			if err == io.EOF {
+				break
+			}
+			if err != nil && p == nil {
+				return multipartError(mediaType, seen, err)
+			}
+			seen++
+			if err != nil && message.IsUnknownEncoding(err) {
+				return fmt.Errorf("part %d of %s: unknown transfer encoding %q", seen, mediaType, p.Header.Get("Content-Transfer-Encoding"))
+			}
+			if err := collectParts(p, b, depth+1); err != nil {
+				return err
+			}
+		}
+		if seen == 0 {
+			return fmt.Errorf("%s has no parts", mediaType)
+		}
+		return nil
+	}
+	if disp, _, _ := e.Header.ContentDisposition(); strings.EqualFold(disp, "attachment") {
+		return nil
+	}
+	var dst *string
+	switch mediaType {
+	case "text/plain":
+		if b.haveText {
+			return nil
+		}
+		dst, b.haveText = &b.text, true
+	case "text/html":
+		if b.haveHTML {
+			return nil
+		}
+		dst, b.haveHTML = &b.html, true
+	default:
+		return nil
+	}
+	body, err := io.ReadAll(e.Body)
+	if err != nil {
+		return bodyError(mediaType, e.Header.Get("Content-Transfer-Encoding"), depth > 0, err)
+	}
+	*dst = validUTF8(string(body))
+	return nil
+}
+
+// hasBody reports whether anything but white space follows the header
+// section.
+func hasBody(data []byte) bool {
+	_, body, ok := bytes.Cut(data, []byte("\n\r\n"))
+	if !ok {
+		_, body, ok = bytes.Cut(data, []byte("\n\n"))
+	}
+	return ok && len(bytes.TrimSpace(body)) > 0
+}
+
+// qpTruncated reports whether the raw body of a single-part
+// quoted-printable message was cut short: it ends in a soft line break
+// ("=") with no line after it, or inside an "=XX" escape. (Inside a
+// multipart body the same cut shows as a missing closing boundary.)
+func qpTruncated(data []byte) bool {
+	_, body, ok := bytes.Cut(data, []byte("\n\r\n"))
+	if !ok {
+		_, body, ok = bytes.Cut(data, []byte("\n\n"))
+	}
+	if !ok {
+		return false
+	}
+	body = bytes.TrimRight(body, " \t")
+	if len(body) == 0 {
+		return false
+	}
+	if body[len(body)-1] == '=' {
+		return true
+	}
+	return len(body) >= 2 && body[len(body)-2] == '='
+}
+
+// multipartError explains an error from reading the parts of a multipart
+// body.
+func multipartError(mediaType string, seen int, err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || strings.Contains(err.Error(), "EOF") {
+		if seen == 0 {
+			return fmt.Errorf("%s body has no part boundary (truncated or wrong boundary): %w", mediaType, err)
+		}
+		return fmt.Errorf("%s body is truncated after part %d (closing boundary missing): %w", mediaType, seen, err)
+	}
+	return fmt.Errorf("reading %s part %d: %w", mediaType, seen+1, err)
+}
+
+// bodyError explains an error from decoding a part's body. Inside a
+// multipart body, an unexpected end is the multipart body's: its closing
+// boundary is missing.
+func bodyError(mediaType, enc string, inMultipart bool, err error) error {
+	enc = strings.ToLower(strings.TrimSpace(enc))
+	truncated := errors.Is(err, io.ErrUnexpectedEOF)
+	switch {
+	case truncated && inMultipart:
+		return fmt.Errorf("%s part is truncated: the multipart body ends without its closing boundary: %w", mediaType, err)
+	case truncated && (enc == "quoted-printable" || enc == "base64"):
+		return fmt.Errorf("%s body is truncated: %s data ends mid-escape: %w", mediaType, enc, err)
+	case truncated:
+		return fmt.Errorf("%s body is truncated: %w", mediaType, err)
+	case enc == "quoted-printable" || enc == "base64":
+		return fmt.Errorf("%s part: malformed %s body: %w", mediaType, enc, err)
+	}
+	return fmt.Errorf("%s part: %w", mediaType, err)
+}
