@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/triagehq/triage/internal/config"
+	"github.com/triagehq/triage/internal/inbox"
+	"github.com/triagehq/triage/internal/policy"
+	"github.com/triagehq/triage/internal/state"
+)
+
+// Exit codes, the same for every command; README.md lists them.
+const (
+	exitOK          = 0
+	exitUsage       = 1 // usage or config error
+	exitConnect     = 2 // cannot connect or log in
+	exitPartial     = 3 // some messages could not be read
+	exitLocked      = 4 // another sweep of the account is running
+	exitInterrupted = 130
+)
+
+// usageError is a command line mistake: a bad flag, a missing argument, a
+// path that does not exist.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// configError is a problem with the config file or what it describes.
+type configError struct{ err error }
+
+func (e configError) Error() string { return e.err.Error() }
+func (e configError) Unwrap() error { return e.err }
+
+// partialError reports a run that went through but could not read some
+// messages; those were reported one by one as they came.
+type partialError struct{ unreadable int }
+
+func (e partialError) Error() string {
+	if e.unreadable == 1 {
+		return "1 message could not be read; the others were handled"
+	}
+	return fmt.Sprintf("%d messages could not be read; the others were handled", e.unreadable)
+}
+
+// exitCode is the one place that maps an error to the process exit code.
+// It prints the error (not for interruptions, which only get a short note).
+func exitCode(ctx context.Context, err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+		fmt.Fprintln(stderr, "triage: interrupted")
+		return exitInterrupted
+	}
+	printErr(stderr, err)
+	var ue usageError
+	var ce configError
+	var pe partialError
+	switch {
+	case errors.Is(err, state.ErrLocked):
+		return exitLocked
+	case errors.Is(err, inbox.ErrConnect), errors.Is(err, inbox.ErrAuth), errors.Is(err, inbox.ErrTimeout):
+		return exitConnect
+	case errors.As(err, &pe):
+		return exitPartial
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.As(err, &ce), errors.Is(err, config.ErrInvalid), errors.Is(err, policy.ErrInvalid):
+		return exitUsage
+	}
+	// Anything else happened before any message was handled (reading the
+	// config file, for instance): the user has to change something.
+	return exitUsage
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/triagehq/triage/internal/inbox"
+	"github.com/triagehq/triage/internal/state"
+)
+
+func TestReorderArgs(t *testing.T) {
+	app := newApp(nil, nil)
+	tests := []struct{ in, want []string }{
+		{[]string{"triage", "explain", "a.eml", "--json"}, []string{"triage", "explain", "--json", "a.eml"}},
+		{[]string{"triage", "explain", "a.eml", "--config", "c.toml", "b.eml"}, []string{"triage", "explain", "--config", "c.toml", "a.eml", "b.eml"}},
+		{[]string{"triage", "explain", "a.eml", "-c", "c.toml", "--json"}, []string{"triage", "explain", "-c", "c.toml", "--json", "a.eml"}},
+		{[]string{"triage", "explain", "a.eml", "--config=c.toml"}, []string{"triage", "explain", "--config=c.toml", "a.eml"}},
+		{[]string{"triage", "explain", "--json", "a.eml"}, []string{"triage", "explain", "--json", "a.eml"}},
+		{[]string{"triage", "explain", "a.eml", "--", "--odd-name.eml"}, []string{"triage", "explain", "--", "a.eml", "--odd-name.eml"}},
+		{[]string{"triage", "policy", "check", "--config", "c.toml"}, []string{"triage", "policy", "check", "--config", "c.toml"}},
+		{[]string{"triage", "demo", "--json"}, []string{"triage", "demo", "--json"}},
+		{[]string{"triage", "--version"}, []string{"triage", "--version"}},
+		{[]string{"triage", "nosuch", "x", "--json"}, []string{"triage", "nosuch", "x", "--json"}},
+		{[]string{"triage"}, []string{"triage"}},
+	}
+	for _, tt := range tests {
+		if got := reorderArgs(app, tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("reorderArgs(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	canceled, cancel := context.WithCancel(context.Background())
+	cancel()
+	bg := context.Background()
+	tests := []struct {
+		ctx  context.Context
+		err  error
+		want int
+	}{
+		{bg, nil, 0},
+		{bg, usageErrorf("explain needs at least one PATH"), 1},
+		{bg, configError{fmt.Errorf("config.toml: bad")}, 1},
+		{bg, partialError{unreadable: 2}, 3},
+		{bg, fmt.Errorf("sweep: %w", state.ErrLocked), 4},
+		{bg, fmt.Errorf("dial: %w", inbox.ErrConnect), 2},
+		{bg, fmt.Errorf("login: %w", inbox.ErrAuth), 2},
+		{bg, context.Canceled, 130},
+		{canceled, fmt.Errorf("reading: %w", canceled.Err()), 130},
+	}
+	for _, tt := range tests {
+		var stderr bytes.Buffer
+		if got := exitCode(tt.ctx, tt.err, &stderr); got != tt.want {
+			t.Errorf("exitCode(%v) = %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
+
+// TestInterrupted runs the demo with a context that is already cancelled,
+// as after Ctrl-C: the run stops and exits 130.
+func TestInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	if code := run(ctx, []string{"triage", "demo", "--json"}, &stdout, &stderr); code != 130 {
+		t.Errorf("run(cancelled, demo) = %d, want 130; stderr %q", code, stderr.String())
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("cancelled demo printed %q, want nothing", stdout.String())
+	}
+}
+
+// FuzzReorderArgs checks that reordering only moves arguments: nothing is
+// lost or added, and the paths keep their order.
+func FuzzReorderArgs(f *testing.F) {
+	f.Add("explain\x00a.eml\x00--json\x00b.eml")
+	f.Add("explain\x00a.eml\x00--config\x00c.toml\x00--\x00-x.eml")
+	f.Add("policy\x00check\x00-c\x00x")
+	app := newApp(nil, nil)
+	f.Fuzz(func(t *testing.T, joined string) {
+		in := append([]string{"triage"}, strings.Split(joined, "\x00")...)
+		out := reorderArgs(app, in)
+		a, b := slices.Clone(in), slices.Clone(out)
+		slices.Sort(a)
+		slices.Sort(b)
+		if !slices.Equal(a, b) {
+			t.Fatalf("reorderArgs(%q) = %q: not a permutation", in, out)
+		}
+		if len(in) >= 2 && in[1] == "explain" {
+			pos := func(args []string) []string {
+				var p []string
+				for i := 2; i < len(args); i++ {
+					if args[i] == "--" {
+						return append(p, args[i+1:]...)
+					}
+					if !strings.HasPrefix(args[i], "-") || args[i] == "-" {
+						p = append(p, args[i])
+					}
+				}
+				return p
+			}
+			// Values of --config look positional to pos; compare only
+			// when there are none.
+			if !slices.ContainsFunc(in, func(s string) bool { return s == "--config" || s == "-config" || s == "-c" || s == "--c" }) &&
+				!slices.Equal(pos(in), pos(out)) {
+				t.Fatalf("reorderArgs(%q) = %q: paths moved relative to each other", in, out)
+			}
+		}
+	})
+}

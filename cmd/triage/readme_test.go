@@ -1,0 +1,82 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the terminal session in README.md from the demo's current output")
+
+// readmeSession finds the ```console block of README.md.
+func readmeSession(t *testing.T) (readme, session string, start, end int) {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme = string(b)
+	const open = "```console\n"
+	start = strings.Index(readme, open)
+	if start < 0 {
+		t.Fatal("README.md has no ```console block")
+	}
+	start += len(open)
+	end = strings.Index(readme[start:], "```")
+	if end < 0 {
+		t.Fatal("README.md's console block is not closed")
+	}
+	end += start
+	return readme, readme[start:end], start, end
+}
+
+// TestReadmeSession keeps the README's terminal session real: every block
+// it shows must be in the output of `triage demo` as it is now.
+// `go test ./cmd/triage -run TestReadmeSession -update` refreshes it.
+func TestReadmeSession(t *testing.T) {
+	r := triage(t, nil, "demo")
+	r.check(t, "demo", 0)
+	blocks := strings.Split(strings.TrimRight(r.stdout, "\n"), "\n\n")
+	readme, session, start, end := readmeSession(t)
+	if *update {
+		// Keep the header, one block per verdict and the acceptance
+		// notice, then the summary.
+		keep := []string{"$ triage demo\n" + blocks[0]}
+		shown := map[string]bool{}
+		n := 0
+		for _, b := range blocks[1:] {
+			first, _, _ := strings.Cut(b, "\n")
+			if _, v, ok := strings.Cut(first, " · "); ok && strings.Contains(v, " · score ") {
+				n++
+				verdict, _, _ := strings.Cut(v, " · ")
+				if !shown[verdict] {
+					shown[verdict] = true
+					keep = append(keep, b)
+				}
+			}
+		}
+		keep = append(keep, fmt.Sprintf("[... %d more invitations ...]", n-len(shown)))
+		for _, b := range blocks {
+			if strings.Contains(b, "acceptance-notice") && !strings.Contains(b, "\n") {
+				keep = append(keep, b)
+			}
+		}
+		keep = append(keep, blocks[len(blocks)-1])
+		readme = readme[:start] + strings.Join(keep, "\n\n") + "\n" + readme[end:]
+		if err := os.WriteFile("../../README.md", []byte(readme), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	for _, b := range strings.Split(strings.TrimRight(session, "\n"), "\n\n") {
+		b = strings.TrimPrefix(b, "$ triage demo\n")
+		if strings.HasPrefix(b, "[...") {
+			continue
+		}
+		if !strings.Contains(r.stdout, b) {
+			t.Errorf("README.md's session shows a block the demo no longer prints (refresh: go test ./cmd/triage -run TestReadmeSession -update):\n%s", b)
+		}
+	}
+}
