@@ -105,8 +105,7 @@ func analyse(msg Message, h mail.Header, b *bodies) (Message, error) {
 	ctx.recipient, ctx.recipientFirst = findRecipient(docs, toName(h))
 	ctx.recipientURLs = recipientURLs(docs, ctx.recipient)
 	readPreheader(ctx, docs)
-	ctx.reminder = strings.Contains(strings.ToLower(msg.Template), "reminder") ||
-		anyMatch(phrases.reminders, msg.Subject) || remindsInBody(docs)
+	ctx.reminder = isReminder(msg)
 
 	var fromHTML, fromText []Invitation
 	if htmlDoc != nil {
@@ -239,25 +238,15 @@ func readPreheader(ctx *msgContext, docs []*doc) {
 	}
 }
 
-// remindsInBody reports whether the preheader or the first lines of the
-// body use a reminder phrase.
-func remindsInBody(docs []*doc) bool {
-	for _, d := range docs {
-		for _, l := range d.hidden {
-			if anyMatch(phrases.reminders, l.text) {
-				return true
-			}
-		}
-		for i, l := range d.lines {
-			if i > 40 || isPYMKHeading(l.text) {
-				break
-			}
-			if anyMatch(phrases.reminders, l.text) {
-				return true
-			}
-		}
+// isReminder reports whether a message re-sends an invitation. The
+// X-LinkedIn-Template header decides when present; otherwise the subject
+// does. The body cannot: every 2023+ card carries a hidden "... is waiting
+// for your response" preheader, reminder or not.
+func isReminder(msg Message) bool {
+	if msg.Template != "" && classifyTemplate(msg.Template) != tmplUnknown {
+		return strings.Contains(strings.ToLower(msg.Template), "reminder")
 	}
-	return false
+	return anyMatch(phrases.reminders, msg.Subject)
 }
 
 // sameName compares two names the way a reader would.

@@ -116,3 +116,46 @@ func TestParseLayoutVariants(t *testing.T) {
 		})
 	}
 }
+
+// TestParseReminderFlag checks that only a reminder is flagged as one: the
+// "... is waiting for your response" preheader LinkedIn puts on every 2023+
+// card says nothing, the template header decides, and without it the
+// subject does.
+func TestParseReminderFlag(t *testing.T) {
+	raw, err := os.ReadFile("testdata/2025/i-want-to-connect-no-note.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := bytes.Replace(raw, []byte("from DeepMind=\r\n wants to connect"), []byte("from DeepMind=\r\n is waiting for your response"), 1)
+	waiting = bytes.Replace(waiting, []byte("from DeepMind=\n wants to connect"), []byte("from DeepMind=\n is waiting for your response"), 1)
+	if bytes.Equal(waiting, raw) {
+		t.Fatal("fixture changed: its preheader no longer says \"wants to connect\"")
+	}
+	old, err := os.ReadFile("testdata/2011/invitation-default-note.eml") // no template anywhere
+	if err != nil {
+		t.Fatal(err)
+	}
+	subjectReminder := regexp.MustCompile(`(?m)^Subject:.*$`).ReplaceAll(old, []byte("Subject: Reminder about your invitation from Jane"))
+	reminderTemplate := bytes.Replace(waiting, []byte("email_m2m_invite_single_01"), []byte("email_m2m_invite_reminder_02"), 1)
+	for _, tt := range []struct {
+		name string
+		raw  []byte
+		want bool
+	}{
+		{"single card with waiting preheader", waiting, false},
+		{"no template, invitation subject", old, false},
+		{"no template, reminder subject", subjectReminder, true},
+		{"reminder template", reminderTemplate, true},
+	} {
+		msg, err := Parse(bytes.NewReader(tt.raw))
+		if err != nil {
+			t.Fatalf("%s: Parse: %v", tt.name, err)
+		}
+		if len(msg.Invitations) != 1 {
+			t.Fatalf("%s: Parse gave %d invitations, want 1", tt.name, len(msg.Invitations))
+		}
+		if got := msg.Invitations[0].Reminder; got != tt.want {
+			t.Errorf("%s: Reminder = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
