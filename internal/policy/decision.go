@@ -67,6 +67,18 @@ func (c NoteClass) String() string {
 // MarshalText writes the class's name.
 func (c NoteClass) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
+// UnmarshalText reads a class's name.
+func (c *NoteClass) UnmarshalText(b []byte) error {
+	s := strings.ToLower(strings.TrimSpace(string(b)))
+	for i, n := range noteClassNames {
+		if n == s {
+			*c = NoteClass(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown note class %q", s)
+}
+
 // Reason is one rule's contribution to a score.
 type Reason struct {
 	Rule   string `json:"rule"`   // stable rule name, e.g. "note.pitch", "mutual", or a user rule's name

@@ -218,6 +218,23 @@ var noteFeatures = []noteFeature{
 	f(offer, 1.5, `\b(spots? left|ends (today|tomorrow|friday|monday|soon)|last chance|only \d+ (spots|places|seats)|today only|act now|don'?t miss)\b`),
 	f(offer, 1.5, `\b(losing|wasting)\s+(thousands|millions|money|hours|customers|revenue|deals)\b|\b(your\s+\w+|they|you)\s+(would|will)\s+love\b|\bwe\s+have\s+(a|an)\s+(new\s+)?\w+\s+(that|which)\b|\b(happy|glad)\s+to\s+(send|share|give|set you up)\b|\b(should|can|shall|may)\s+I\s+send\b|\b(high[\s-]yield|family office|confidential information|seeking partners|joint venture)\b`),
 	f(offer, 1, `\b(want (the|more) details|want to see (it|how)|see it in action|fancy a|let'?s talk\b|shall we|request a|visit our|link in (my|the) (profile|bio)|contact us)\b|\bfree\b`),
+	// The sender as a service provider to a class of people ("I help tech
+	// leaders ...", "we partner with Staff+ engineers ..."), whatever the
+	// verb that follows.
+	f(offer, 2.5, `\b(I|we)\s+(\w+ly\s+)?(help|helps|partner with|empower|enable)\s+(\S+\s+){0,2}?(`+audience+`|candidates|individuals|women|men|students|graduates|job seekers)\b|\bwe\s+(\w+ly\s+)?(helped|partnered with)\b`),
+	// Imperative calls to action pointing at the sender's own things.
+	f(offer, 2, `\b(check out|take a look at|have a look at|sign up|subscribe to|download|register for|try)\s+(my|our)\s+(\w+[\s-]+){0,2}?(book|course|product|app|tool|podcast|channel|newsletter|website|site|page|platform|offer|program|programme|community|event|webinar|launch|service)\b|\b(register|sign up|apply|join|book|enrol|enroll|download it)\s+(here|now|today|below)\b|\b(try it|try us)\b`),
+	// Giving something away to start a relationship, or supply on demand.
+	f(offer, 1.5, `\b(first|initial|intro(ductory)?)\s+(\w+\s+)?(consultation|session|call|month|audit|lesson|class|week)\s+(is\s+)?(on (me|us|the house)|free)\b|\bno\s+(\w+\s+)?(fees?|charges?|commitment|obligation)\b|\bat no (cost|charge)\b`),
+	f(offer, 2, `\b(we have|we've got|our)\s+(\S+\s+){0,2}?(developers|engineers|talent|candidates|consultants|designers|experts|specialists|freelancers|programmers)\b[^.!?]{0,40}\b(available|ready|on hand|on demand|on call)\b`),
+	f(offer, 1.5, `\bworth\s+(a\s+)?(\w+\s+)?(chat|call|conversation|look|exploring|discussing|a try|talking|your time)\b|\b(do|achieve|deliver|get|did)\s+(the same|similar (results|numbers))\s+for\b`),
+	f(offer, 1.5, `\b(software house|dev shop|development shop|agency|consultancy|vendor|reseller)\b[^.!?]{0,60}\b(rates|prices|pricing|competitive|affordable|budget|cost)\b`),
+	// The same families in the other languages LinkedIn notes come in.
+	f(offer, 2.5, `\b(wir unterstützen|unterstützen wir|wir begleiten|wij helpen|we helpen|helpen wij|wij ondersteunen|nous accompagnons|nous aidons|apoyamos|acompañamos|supportiamo|accompagniamo|apoiamos|ajudamos)\b`),
+	f(offer, 2, `\b(empresas|compañías|negocios|entreprises|sociétés|Unternehmen|Firmen|aziende|imprese|bedrijven|organisaties|organizaciones)\s+(como|comme|wie|come|zoals)\b`),
+	f(offer, 2, `\b(somos|nous sommes|wir sind|siamo|wij zijn|we zijn)\s+(un|una|uma|um|une|ein|eine|een|un')\s*(\S+\s+){0,2}?(agencia|agência|agence|Agentur|agenzia|bureau|empresa|entreprise|société|Firma|Unternehmen|azienda|software house|consultora|consultoria|cabinet|studio|startup|bedrijf|fornitore|proveedor|fornecedor|Anbieter|leverancier)\b`),
+	f(offer, 1.5, `\b(llamada|videollamada|reunión|appel|visio|échange|Gespräch|Telefonat|chiamata|call|ligação|reunião|conversa|gesprek|kennismaking|belletje)\s+(rápida|breve|corta|rapide|veloce|curta|kort)\b|\b(kurzes|kurze|kurzen|court|petit|breve|rápida|korte|kort|pequena)\s+(\S+\s+)?(Gespräch|Telefonat|Austausch|échange|appel|chiamata|call|llamada|conversa|gesprek|kennismaking|belletje|reunião|reunión)\b`),
+	f(offer, 1, `\b(precios|prix|Preise[nr]?|prezzi|preços|prijzen|tarifas|tarifs|tariffe|tarieven)\s+(\S+\s+)?(competitiv\w*|compétitifs|wettbewerbsfähig\w*|concorrenciais|accessibles|asequibles|accessibili|scherpe|günstig\w*)\b|\b(competitive|unbeatable|affordable|low)\s+(rates|prices|pricing)\b`),
 
 	// Questions and requests about the recipient's own work.
 	f(ask, 3, `\b(include|feature|quote|cite|reference|link to|translate|republish|repost|reuse|use)\s+(\w+\s+){0,1}(your|ur)\s+\w+`),
@@ -246,6 +263,9 @@ var noteFeatures = []noteFeature{
 	f(reference, 3, `\bthanks?\s+(you\s+)?for\s+(your|the)\s+(comment|reply|answer|feedback|review|help|talk|advice|intro|introduction|session)\b|\byou\s+(reviewed|answered|replied|commented|helped|mentored|taught|interviewed|gave)\b`),
 	f(reference, 2.5, `\byou\s+(described|mentioned|wrote|shared|posted|presented|explained|led|built|organi[sz]ed|ran)\b`),
 	f(reference, 2, `\bas (promised|discussed)\b`),
+	// Shared history: the same team, class or project, in the past.
+	f(reference, 3, `\b(on|in)\s+the\s+same\s+(team|class|course|cohort|project|floor|squad|programme|program|panel|track)\b|\bused to work\b|\bwhen we (worked|were|studied)\b|\bour (time|days)\s+(together|at|in)\b|\b(we|you and I)\s+(were|used to be)\s+(colleagues|classmates|teammates|coursemates|flatmates|neighbours|neighbors)\b`),
+	f(reference, 3, `\b(on s'est (croisés|croisé|vus|parlé|rencontrés)|coincidimos|nos cruzamos|trabajamos juntos|trabalhamos juntos|nos conhecemos|abbiamo lavorato insieme|ci siamo (visti|incontrati|sentiti)|travaillé ensemble|zusammengearbeitet|samengewerkt|elkaar (\w+\s+){0,3}(ontmoet|gesproken))\b`),
 	f(reference, 1.5, `\blong time( no see)?\b|\balumni\b|\bthrough\s+(the|our|a)\s+(\w+\s+)?(group|community|slack|forum|club|society|network)\b`),
 	f(reference, 2, `\byour name\s+(came up|was mentioned|keeps coming up|comes up)\b`),
 	f(reference, 3, `\b(nous nous sommes rencontrés|on s'est rencontrés|je t'ai rencontré|nos conocimos|ci siamo conosciuti|wir haben uns\s+(\w+\s+){0,3}kennengelernt|nos vimos|a gente se conheceu)\b`),
@@ -385,14 +405,38 @@ func scoreNote(note string, me Me) noteScore {
 			continue
 		}
 		ms := ft.re.FindAllString(text, 3)
+		if ft.kind == offer {
+			ms = slices.DeleteFunc(ms, isSelfReport)
+		}
 		for i, m := range ms {
 			// Repeats of one feature count for less each time.
 			s.add(ft.kind, ft.weight/float64(i+1), m)
 		}
 	}
+	claims(text, &s)
 	meTerms(text, me, &s)
 	entities(text, me, &s)
 	return s
+}
+
+// senderVoice finds a clause whose subject is the sender's business: "we",
+// "our ...", or "I help"/"I partner with", in the languages notes come in.
+var senderVoice = regexp.MustCompile(`(?i)\b(we|we've|we're|we'll|our|I\s+help|I\s+partner|I\s+work\s+with|nous|notre|nos|wir|unser\w*|nosotros|nuestr[ao]s?|noi|nostr[aoie]|nós|noss[ao]s?|wij|onze)\b`)
+
+// metric finds a quantified result: "30%", "3x", "in half", "200+",
+// "in under 3 weeks", "$18".
+var metric = regexp.MustCompile(`(?i)\d\s?%|\b\d+(\.\d+)?\s?x\b|\bin half\b|\bhalved\b|\b\d[\d,.]*\s?\+|\b(under|within|less than|in)\s+\d+\s+(hours|days|weeks|months)\b|[$£€]\s?\d`)
+
+// claims adds a sender's quantified claim ("We've helped Ocado cut cloud
+// spend by 30%", "our model fills roles in under 3 weeks"): results sold
+// in the sender's voice are a value proposition. It counts once.
+func claims(text string, s *noteScore) {
+	for _, sentence := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n;", r) }) {
+		if m := metric.FindString(sentence); m != "" && senderVoice.MatchString(sentence) && !isSelfReport(sentence) {
+			s.add(offer, 2, strings.TrimSpace(sentence))
+			return
+		}
+	}
 }
 
 // meTerms adds the [me] companies, schools, topics and locations the note
@@ -554,4 +598,24 @@ var germanWords = regexp.MustCompile(`(?i)\b(ich|und|mit|sie|ihnen|ihr|ihrem|mei
 
 func looksGerman(text string) bool {
 	return len(germanWords.FindAllString(text, 4)) >= 3
+}
+
+var (
+	// selfResult is a result the sender reports about their own work ("we
+	// cut our p99 latency by 40%") or their own experience ("10+ years"):
+	// news or a résumé, not a result sold to the reader.
+	selfResult = regexp.MustCompile(`(?i)\b(cut|cutting|reduced?|reducing|halved|improved?|lowered|dropped|saved|sped up|grew|doubled|tripled|boosted|increased)\s+(our|my)\b|\b\d+\s?\+\s*(years?|yrs)\b|\b(years?|yrs)\s+of\s+experience\b`)
+	// forOthers is a third party the sender's results were for.
+	forOthers = regexp.MustCompile(`(?i)\b(our|my)\s+(clients?|customers?|partners|users|members|portfolio)\b`)
+)
+
+// isSelfReport reports whether an offer-like phrase is the sender speaking
+// of their own results or experience rather than selling results to others.
+func isSelfReport(phrase string) bool {
+	m := selfResult.FindString(phrase)
+	if m == "" {
+		return false
+	}
+	lm := strings.ToLower(m)
+	return strings.Contains(lm, "year") || strings.Contains(lm, "yr") || !forOthers.MatchString(phrase)
 }
