@@ -1,0 +1,436 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/triagehq/triage/internal/inbox"
+	"github.com/triagehq/triage/internal/state"
+)
+
+// outcome is what became of one record's actions in an applying run.
+type outcome struct {
+	applied bool     // carried out, or found already carried out
+	skipped bool     // the message is gone; given up
+	steps   []string // the steps carried out, for the output
+}
+
+// target is one message to act on and the open records it carries (one,
+// or several for a digest).
+type target struct {
+	loc  state.Location
+	recs []state.Record
+}
+
+// apply settles the intents a crashed run left, then carries out the
+// pending actions of open, recording the intent of a batch of messages
+// before acting on them and confirming after. It returns the outcome per
+// record key; an error only when the session or the store failed.
+func (s *sweeper) apply(ctx context.Context, open []state.Record, disagree map[string]bool) (map[string]outcome, error) {
+	out := map[string]outcome{}
+	var pending []state.Record
+	for _, r := range open {
+		if r.Action.State == state.Intent {
+			oc, err := s.reconcile(ctx, r)
+			if err != nil {
+				if fatal(ctx, err) {
+					return out, err
+				}
+				s.fail(r.Key, err)
+				continue
+			}
+			out[r.Key] = oc
+			continue
+		}
+		pending = append(pending, r)
+	}
+
+	// One target per message: the invitations of a digest share it.
+	var targets []*target
+	index := map[string]*target{}
+	for _, r := range pending {
+		id := r.Location.MessageID
+		if id == "" {
+			id = fmt.Sprintf("uid %d/%d", r.Location.UIDValidity, r.Location.UID)
+		}
+		t, ok := index[id]
+		if !ok {
+			t = &target{loc: r.Location}
+			index[id] = t
+			targets = append(targets, t)
+		}
+		t.recs = append(t.recs, r)
+	}
+	if len(targets) > 0 {
+		s.prog.printf("applying the actions of %d invitations", len(pending))
+	}
+	for chunk := range slices.Chunk(targets, applyBatch) {
+		if err := s.applyChunk(ctx, chunk, disagree, out); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// planned is one Apply call: an action on a message for some records.
+type planned struct {
+	uid       uint32
+	act       inbox.Action
+	allowMove bool
+	steps     []string
+	keys      []string
+}
+
+func (s *sweeper) applyChunk(ctx context.Context, chunk []*target, disagree map[string]bool, out map[string]outcome) error {
+	mailbox := s.acct.Mailbox
+	gone := fmt.Sprintf("message no longer in %s (moved or deleted by the user); its actions are not carried out", mailbox)
+
+	// Find each message (read-only), outside any transaction.
+	type found struct {
+		t     *target
+		uid   uint32
+		ok    bool
+		calls []planned
+	}
+	var list []found
+	for _, t := range chunk {
+		uid, ok, err := s.locate(ctx, t.loc)
+		if err != nil {
+			if fatal(ctx, err) {
+				return err
+			}
+			for _, r := range t.recs {
+				s.fail(r.Key, err)
+			}
+			continue
+		}
+		f := found{t: t, uid: uid, ok: ok}
+		if ok {
+			calls, err := s.calls(t, uid, disagree[t.loc.MessageID])
+			if err != nil {
+				for _, r := range t.recs {
+					s.fail(r.Key, err)
+				}
+				continue
+			}
+			f.calls = calls
+		}
+		list = append(list, f)
+	}
+
+	// Record the intents (and skip what is gone) in one transaction.
+	err := s.store.Update(func(tx *state.Tx) error {
+		for _, f := range list {
+			for _, r := range f.t.recs {
+				if !f.ok {
+					if err := tx.MarkSkipped(s.name, r.Key, gone); err != nil {
+						return err
+					}
+					continue
+				}
+				if f.uid != r.Location.UID || r.Location.UIDValidity != s.status.UIDValidity {
+					loc := state.Location{Mailbox: mailbox, UIDValidity: s.status.UIDValidity, UID: f.uid, MessageID: r.Location.MessageID}
+					if err := tx.Relocate(s.name, r.Key, loc); err != nil {
+						return err
+					}
+				}
+				if err := tx.MarkIntent(s.name, r.Key, stepsOf(f.calls, r.Key)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range list {
+		if !f.ok {
+			for _, r := range f.t.recs {
+				s.skip(r.Key, gone, out)
+			}
+		}
+	}
+
+	// Act, outside any transaction.
+	var done, skipped []string
+	var actErr error
+acting:
+	for _, f := range list {
+		if !f.ok {
+			continue
+		}
+		for _, c := range f.calls {
+			if len(c.steps) > 0 {
+				res, err := s.sess.Apply(ctx, c.uid, c.act, c.allowMove)
+				switch {
+				case errors.Is(err, inbox.ErrMessageGone):
+					skipped = append(skipped, c.keys...)
+					continue
+				case err != nil && fatal(ctx, err):
+					actErr = err
+					break acting
+				case err != nil:
+					// Left as an intent: the next applying run checks
+					// what took effect and finishes the rest.
+					for _, k := range c.keys {
+						s.fail(k, err)
+					}
+					continue
+				}
+				s.log.Info("applied", "keys", c.keys, "uid", c.uid, "done", res.Done, "skipped", res.Skipped)
+			}
+			done = append(done, c.keys...)
+			for _, k := range c.keys {
+				out[k] = outcome{applied: true, steps: c.steps}
+			}
+		}
+	}
+
+	// Confirm what was done, even when the session broke meanwhile.
+	now := s.now()
+	err = s.store.Update(func(tx *state.Tx) error {
+		for _, k := range done {
+			if err := tx.MarkDone(s.name, k, now); err != nil {
+				return err
+			}
+		}
+		for _, k := range skipped {
+			if err := tx.MarkSkipped(s.name, k, gone); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	s.sum.Applied += len(done)
+	for _, k := range skipped {
+		s.skip(k, gone, out)
+	}
+	return actErr
+}
+
+// calls plans the Apply calls for a target found at uid: one for all its
+// records when they plan the same steps (a single invitation, or a digest
+// whose invitations agree), else one per record (a digest whose
+// invitations disagree, where each gets its keyword and nothing moves).
+func (s *sweeper) calls(t *target, uid uint32, digestDisagrees bool) ([]planned, error) {
+	var cs []planned
+	for _, r := range t.recs {
+		act, allowMove, steps := s.plan(r, digestDisagrees)
+		if act.MoveTo != "" && allowMove && !s.sess.Caps().Move && !s.sess.Caps().UIDPlus {
+			return nil, fmt.Errorf("move %s: %w", act.MoveTo, inbox.ErrCannotMove)
+		}
+		if len(cs) == 1 && slices.Equal(cs[0].steps, steps) {
+			cs[0].keys = append(cs[0].keys, r.Key)
+			continue
+		}
+		cs = append(cs, planned{uid: uid, act: act, allowMove: allowMove, steps: steps, keys: []string{r.Key}})
+	}
+	if len(cs) > 1 && slices.ContainsFunc(cs, func(c planned) bool { return c.act.MoveTo != "" && c.allowMove }) {
+		return nil, errors.New("the invitations of this message plan different actions, one of them a move")
+	}
+	return cs, nil
+}
+
+func stepsOf(calls []planned, key string) []string {
+	for _, c := range calls {
+		if slices.Contains(c.keys, key) {
+			return c.steps
+		}
+	}
+	return nil
+}
+
+// locate finds the message of loc in the selected mailbox: at its UID when
+// the UIDVALIDITY is the same and the Message-ID matches, else by
+// Message-ID. ok is false when it is gone.
+func (s *sweeper) locate(ctx context.Context, loc state.Location) (uid uint32, ok bool, err error) {
+	if loc.MessageID == "" {
+		// Nothing to check it by: only the same UID under the same
+		// UIDVALIDITY is the same message (Apply says when it is gone).
+		return loc.UID, loc.UIDValidity == s.status.UIDValidity, nil
+	}
+	uids, err := s.sess.FindByMessageID(ctx, loc.MessageID)
+	if err != nil || len(uids) == 0 {
+		return 0, false, err
+	}
+	if loc.UIDValidity == s.status.UIDValidity && slices.Contains(uids, loc.UID) {
+		return loc.UID, true, nil
+	}
+	s.log.Info("message found at another UID", "message_id", loc.MessageID, "old_uid", loc.UID, "uid", uids[0])
+	return uids[0], true, nil
+}
+
+// reconcile settles an intent a run left unconfirmed: it looks the
+// message up by Message-ID, confirms the steps that took effect and
+// carries out only those that did not. Keywords and \Seen are checked by
+// Apply itself (it does not store a flag the message has); a copy or move
+// is checked by looking for the message in the target mailbox.
+func (s *sweeper) reconcile(ctx context.Context, r state.Record) (outcome, error) {
+	steps := r.Action.Planned
+	act, allowMove := actionFromSteps(steps)
+	loc := r.Location
+	if r.Action.Target != nil {
+		loc = *r.Action.Target
+		if loc.MessageID == "" {
+			loc.MessageID = r.Location.MessageID
+		}
+	}
+	mailbox := s.acct.Mailbox
+	gone := fmt.Sprintf("message no longer in %s (moved or deleted by the user) when its unconfirmed actions were checked", mailbox)
+	if len(steps) == 0 {
+		return s.confirm(r.Key, nil)
+	}
+	move := act.MoveTo != "" && allowMove
+	if loc.MessageID == "" && (move || act.CopyTo != "") {
+		// A copy or move cannot be checked without a Message-ID; doing it
+		// again could duplicate the message.
+		return s.skipRecord(r.Key, "the message has no Message-ID, so whether its interrupted copy or move took effect cannot be checked; not repeated")
+	}
+	uid, found, err := s.locate(ctx, loc)
+	if err != nil {
+		return outcome{}, err
+	}
+	inMove, inCopy := false, false
+	if move {
+		if inMove, err = s.presentIn(ctx, act.MoveTo, loc.MessageID); err != nil {
+			return outcome{}, err
+		}
+	}
+	if act.CopyTo != "" {
+		if inCopy, err = s.presentIn(ctx, act.CopyTo, loc.MessageID); err != nil {
+			return outcome{}, err
+		}
+	}
+	if !found {
+		if move && inMove {
+			s.log.Info("unconfirmed actions had taken effect", "key", r.Key, "steps", steps)
+			return s.confirm(r.Key, steps)
+		}
+		return s.skipRecord(r.Key, gone)
+	}
+	redo := act
+	if inCopy {
+		redo.CopyTo = ""
+	}
+	if move && inMove {
+		// The copy of a move went through but the original stayed (the
+		// run stopped between COPY and EXPUNGE): moving again would make
+		// a second copy, so the original stays.
+		s.log.Warn("message is both in its mailbox and in the move target after an interrupted move; left in both", "key", r.Key, "mailbox", act.MoveTo)
+		redo.MoveTo = ""
+	}
+	if uid != loc.UID || loc.UIDValidity != s.status.UIDValidity {
+		nl := state.Location{Mailbox: mailbox, UIDValidity: s.status.UIDValidity, UID: uid, MessageID: loc.MessageID}
+		if err := s.store.Relocate(s.name, r.Key, nl); err != nil {
+			return outcome{}, err
+		}
+	}
+	res, err := s.sess.Apply(ctx, uid, redo, allowMove)
+	if errors.Is(err, inbox.ErrMessageGone) {
+		return s.skipRecord(r.Key, gone)
+	}
+	if err != nil {
+		return outcome{}, err
+	}
+	s.log.Info("settled unconfirmed actions", "key", r.Key, "uid", uid, "done", res.Done, "already", res.Skipped)
+	return s.confirm(r.Key, steps)
+}
+
+func (s *sweeper) confirm(key string, steps []string) (outcome, error) {
+	if err := s.store.MarkDone(s.name, key, s.now()); err != nil {
+		return outcome{}, err
+	}
+	s.sum.Applied++
+	return outcome{applied: true, steps: steps}, nil
+}
+
+func (s *sweeper) skipRecord(key, note string) (outcome, error) {
+	if err := s.store.MarkSkipped(s.name, key, note); err != nil {
+		return outcome{}, err
+	}
+	out := map[string]outcome{}
+	s.skip(key, note, out)
+	return out[key], nil
+}
+
+func (s *sweeper) skip(key, note string, out map[string]outcome) {
+	s.sum.Skipped++
+	out[key] = outcome{skipped: true}
+	s.log.Warn("actions skipped", "key", key, "why", note)
+}
+
+// fail counts an action that failed and stays open for the next run.
+func (s *sweeper) fail(key string, err error) {
+	s.sum.Errors++
+	s.log.Error("actions failed", "key", key, "err", err)
+}
+
+// presentIn reports whether a message with Message-ID id is in mailbox
+// (false when the mailbox does not exist), and selects the swept mailbox
+// again.
+func (s *sweeper) presentIn(ctx context.Context, mailbox, id string) (bool, error) {
+	_, err := s.sess.Select(ctx, mailbox)
+	var ie *imap.Error
+	if errors.As(err, &ie) && !fatal(ctx, err) {
+		// NO: most likely no such mailbox, so the message is not there.
+		s.log.Debug("select for a check failed", "mailbox", mailbox, "err", err)
+		return false, s.reselect(ctx)
+	}
+	if err != nil {
+		return false, err
+	}
+	uids, err := s.sess.FindByMessageID(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	return len(uids) > 0, s.reselect(ctx)
+}
+
+func (s *sweeper) reselect(ctx context.Context) error {
+	st, err := s.sess.Select(ctx, s.acct.Mailbox)
+	if err != nil {
+		return err
+	}
+	if st.UIDValidity != s.status.UIDValidity {
+		return fmt.Errorf("mailbox %s: UIDVALIDITY changed during the sweep (%d, now %d); run the sweep again", s.acct.Mailbox, s.status.UIDValidity, st.UIDValidity)
+	}
+	s.status = st
+	return nil
+}
+
+// actionFromSteps reads back the action of recorded steps, as
+// inbox.Action.Steps words them; allowMove is whether a move is among them.
+func actionFromSteps(steps []string) (act inbox.Action, allowMove bool) {
+	for _, st := range steps {
+		switch {
+		case st == "mark seen":
+			act.MarkSeen = true
+		case strings.HasPrefix(st, "keyword "):
+			act.Keyword = strings.TrimPrefix(st, "keyword ")
+		case strings.HasPrefix(st, "copy "):
+			act.CopyTo = strings.TrimPrefix(st, "copy ")
+		case strings.HasPrefix(st, "move "):
+			act.MoveTo = strings.TrimPrefix(st, "move ")
+			allowMove = true
+		}
+	}
+	return act, allowMove
+}
+
+// progress writes progress lines for people; a nil writer writes nothing.
+type progress struct{ w io.Writer }
+
+func (p progress) printf(format string, args ...any) {
+	if p.w != nil {
+		fmt.Fprintf(p.w, "triage: "+format+"\n", args...)
+	}
+}

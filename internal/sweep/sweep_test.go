@@ -1,0 +1,466 @@
+package sweep
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/triagehq/triage/internal/inbox"
+	"github.com/triagehq/triage/internal/policy"
+	"github.com/triagehq/triage/internal/report"
+	"github.com/triagehq/triage/internal/state"
+)
+
+func memOptions(t *testing.T, ms *memServer, mailbox string) Options {
+	t.Helper()
+	p, d := testPolicy(t)
+	return Options{
+		Account:  ms.account(t, mailbox),
+		Policy:   p,
+		Drafter:  d,
+		Actions:  testActions,
+		StoreDir: t.TempDir(),
+	}
+}
+
+func openStore(t *testing.T, dir string) *state.Store {
+	t.Helper()
+	s, err := state.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func sources(entries []report.Entry) []string {
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Source)
+	}
+	return out
+}
+
+// A scheduled sweep handles only the mail that arrived since the last one,
+// and an unchanged mailbox costs no SEARCH and no FETCH.
+func TestIncremental(t *testing.T) {
+	ms := newMemServer(t)
+	u1 := ms.deliver("INBOX", fixture(t, fx2022))
+	ms.deliver("INBOX", ordinary(1))
+	u3 := ms.deliver("INBOX", fixture(t, fx2023))
+	o := memOptions(t, ms, "INBOX")
+
+	sum, entries := run(t, o)
+	fresh, carried := invitations(entries)
+	if sum.New != 2 || len(fresh) != 2 || len(carried) != 0 || sum.Candidates != 2 || sum.Fetched != 2 {
+		t.Fatalf("first sweep: %+v, %d new and %d carried-over entries; want 2 candidates fetched, 2 new", sum, len(fresh), len(carried))
+	}
+	wantSrc := []string{inbox.Source("mem", "INBOX", 1, u1), inbox.Source("mem", "INBOX", 1, u3)}
+	if got := sources(fresh); !slices.Equal(got, wantSrc) {
+		t.Errorf("first sweep sources = %q, want %q", got, wantSrc)
+	}
+	for _, e := range fresh {
+		if e.Applied == nil || *e.Applied || len(e.Actions) == 0 {
+			t.Errorf("%s: applied %v actions %q; want a pending action", e.Source, show(e.Applied), e.Actions)
+		}
+	}
+	if n := ms.count("SEARCH"); n != 1 {
+		t.Errorf("first sweep sent %d SEARCH, want 1", n)
+	}
+	if n := ms.count("STORE") + ms.count("MOVE") + ms.count("COPY"); n != 0 {
+		t.Errorf("a dry sweep changed the mailbox (%d commands)", n)
+	}
+
+	// Nothing new: no SEARCH, no FETCH, the pending actions listed again.
+	searches, fetches := ms.count("SEARCH"), ms.count("FETCH")
+	sum, entries = run(t, o)
+	fresh, carried = invitations(entries)
+	if ms.count("SEARCH") != searches || ms.count("FETCH") != fetches {
+		t.Errorf("unchanged mailbox: sent %d SEARCH and %d FETCH, want none", ms.count("SEARCH")-searches, ms.count("FETCH")-fetches)
+	}
+	if sum.New != 0 || sum.Candidates != 0 || len(fresh) != 0 || len(carried) != 2 || sum.Pending != 2 {
+		t.Errorf("unchanged mailbox: %+v, %d new and %d carried entries; want 0 new, 2 carried over", sum, len(fresh), len(carried))
+	}
+	if got := sources(carried); !slices.Equal(got, wantSrc) {
+		t.Errorf("carried-over sources = %q, want %q", got, wantSrc)
+	}
+
+	// One more invitation and one more ordinary mail: only they are looked at.
+	ms.deliver("INBOX", ordinary(2))
+	u5 := ms.deliver("INBOX", fixture(t, fx2026))
+	sum, entries = run(t, o)
+	fresh, carried = invitations(entries)
+	if sum.Candidates != 1 || sum.Fetched != 1 || sum.New != 1 || len(fresh) != 1 || len(carried) != 2 {
+		t.Fatalf("after new mail: %+v, %d new and %d carried entries; want 1 candidate, 1 new, 2 carried", sum, len(fresh), len(carried))
+	}
+	if fresh[0].Source != inbox.Source("mem", "INBOX", 1, u5) {
+		t.Errorf("new entry source = %q, want uid %d", fresh[0].Source, u5)
+	}
+	if n := ms.count("SEARCH"); n != searches+1 {
+		t.Errorf("sweep after new mail sent %d SEARCH, want 1", n-searches)
+	}
+	pos, err := openStore(t, o.StoreDir).Position("mem", "INBOX")
+	if err != nil || pos.LastUID != u5 {
+		t.Errorf("position = %+v, %v; want last UID %d", pos, err, u5)
+	}
+}
+
+// A new UIDVALIDITY means the old UIDs are meaningless: the mailbox is
+// rescanned, and invitations already recorded are found again by their
+// keys, not decided twice.
+func TestUIDValidityChange(t *testing.T) {
+	ms := newMemServer(t)
+	raws := [][]byte{fixture(t, fx2016), ordinary(1), fixture(t, fx2025)}
+	for _, r := range raws {
+		ms.deliver("Work", r)
+	}
+	o := memOptions(t, ms, "Work")
+	sum, _ := run(t, o)
+	if sum.New != 2 {
+		t.Fatalf("first sweep: %+v, want 2 new", sum)
+	}
+	store := openStore(t, o.StoreDir)
+	before, err := store.Position("mem", "Work")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The server renumbers the mailbox (as after a restore).
+	if err := ms.user.Delete("Work"); err != nil {
+		t.Fatal(err)
+	}
+	var uids []uint32
+	for _, r := range raws {
+		uids = append(uids, ms.deliver("Work", r))
+	}
+	sum, entries := run(t, o)
+	fresh, carried := invitations(entries)
+	if sum.Candidates != 2 || sum.Fetched != 2 || sum.New != 0 || len(fresh) != 0 || len(carried) != 2 {
+		t.Fatalf("after UIDVALIDITY change: %+v, %d new, %d carried; want a rescan of 2 with nothing new", sum, len(fresh), len(carried))
+	}
+	after, err := store.Position("mem", "Work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.UIDValidity == before.UIDValidity || after.LastUID != uids[2] {
+		t.Errorf("position %+v after the change, %+v before; want the new UIDVALIDITY and last UID %d", after, before, uids[2])
+	}
+	// The records follow their messages to the new UIDs.
+	want := []string{inbox.Source("mem", "Work", after.UIDValidity, uids[0]), inbox.Source("mem", "Work", after.UIDValidity, uids[2])}
+	if got := sources(carried); !slices.Equal(got, want) {
+		t.Errorf("carried-over sources = %q, want %q", got, want)
+	}
+	recs, err := store.Records("mem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 {
+		t.Errorf("%d records after the rescan, want 2", len(recs))
+	}
+	for _, r := range recs {
+		if n := countEvents(r, "decided"); n != 1 {
+			t.Errorf("record %s decided %d times, want once", r.Key, n)
+		}
+	}
+}
+
+func countEvents(r state.Record, what string) int {
+	n := 0
+	for _, e := range r.Log {
+		if e.What == what {
+			n++
+		}
+	}
+	return n
+}
+
+// LinkedIn sends the same invitation again as a reminder: it is recorded on
+// the invitation, with no second decision and no new entry.
+func TestReminderNoSecondDecision(t *testing.T) {
+	ms := newMemServer(t)
+	raw := fixture(t, fxReminder)
+	ms.deliver("INBOX", raw)
+	o := memOptions(t, ms, "INBOX")
+	if sum, _ := run(t, o); sum.New != 1 {
+		t.Fatalf("first sweep: %+v, want 1 new", sum)
+	}
+	uid := ms.deliver("INBOX", withMessageID(t, raw, "second-reminder@linkedin.com"))
+	sum, entries := run(t, o)
+	fresh, carried := invitations(entries)
+	if sum.New != 0 || sum.Reminders != 1 || len(fresh) != 0 || len(carried) != 1 {
+		t.Fatalf("after the reminder: %+v, %d new, %d carried; want 1 reminder, nothing new", sum, len(fresh), len(carried))
+	}
+	r, err := openStore(t, o.StoreDir).Get("mem", "inv:7312347649078515867")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Reminders) != 1 || r.Reminders[0].Location.UID != uid || r.Reminders[0].Location.MessageID != "second-reminder@linkedin.com" {
+		t.Errorf("record reminders = %+v, want the message at uid %d", r.Reminders, uid)
+	}
+	if n := countEvents(r, "decided"); n != 1 {
+		t.Errorf("record decided %d times, want once", n)
+	}
+	// The carried-over entry is the original decision, at the original message.
+	if carried[0].Source != inbox.Source("mem", "INBOX", 1, 1) || carried[0].Verdict != r.Suggested {
+		t.Errorf("carried entry %s verdict %v, want uid 1 verdict %v", carried[0].Source, carried[0].Verdict, r.Suggested)
+	}
+}
+
+// An unreadable message does not hold back the position; it is tried
+// again by the next sweeps, three times in all, then left alone.
+func TestParseErrorRetriedThenGivenUp(t *testing.T) {
+	ms := newMemServer(t)
+	bad := ms.deliver("INBOX", fixture(t, fxBroken))
+	o := memOptions(t, ms, "INBOX")
+	for attempt := 1; attempt <= 3; attempt++ {
+		searches := ms.count("SEARCH")
+		sum, entries, err := tryRun(t, o)
+		if err != nil {
+			t.Fatalf("sweep %d: %v (an unreadable message must not fail the sweep)", attempt, err)
+		}
+		errs := kinds(entries, report.KindError)
+		if sum.Errors != 1 || sum.Fetched != 1 || len(errs) != 1 {
+			t.Fatalf("sweep %d: %+v with %d error entries; want the message fetched again and 1 error", attempt, sum, len(errs))
+		}
+		if !strings.Contains(errs[0].Error, "quoted-printable") || !strings.Contains(errs[0].Error, "uid") ||
+			!strings.Contains(errs[0].Error, "attempt "+string(rune('0'+attempt))+" of 3") {
+			t.Errorf("sweep %d: error entry %q; want the uid, the problem and the attempt", attempt, errs[0].Error)
+		}
+		if attempt > 1 && ms.count("SEARCH") != searches {
+			t.Errorf("sweep %d: retrying with nothing new sent a SEARCH", attempt)
+		}
+		pos, err := openStore(t, o.StoreDir).Position("mem", "INBOX")
+		if err != nil || pos.LastUID != bad {
+			t.Errorf("sweep %d: position %+v, %v; want it past the unreadable uid %d", attempt, pos, err, bad)
+		}
+	}
+	fetches := ms.count("FETCH")
+	sum, entries := run(t, o)
+	if sum.Errors != 0 || sum.Fetched != 0 || len(kinds(entries, report.KindError)) != 0 || ms.count("FETCH") != fetches {
+		t.Errorf("fourth sweep: %+v; want the message given up (not fetched, no error)", sum)
+	}
+	// Mail after it is still handled.
+	ms.deliver("INBOX", fixture(t, fx2022))
+	if sum, _ := run(t, o); sum.New != 1 || sum.Errors != 0 {
+		t.Errorf("sweep after new mail: %+v, want 1 new and no error", sum)
+	}
+}
+
+// A digest whose invitations get different verdicts gets each verdict's
+// keyword, and never a move (one of its invitations would go with it).
+func TestDigestDisagreementKeywordsOnly(t *testing.T) {
+	ms := newMemServer(t)
+	uid := ms.deliver("INBOX", fixture(t, fxDigest))
+	o := memOptions(t, ms, "INBOX")
+	// Every verdict of this digest moves, so only the disagreement keeps
+	// the message in place.
+	o.Actions.Accept.MoveTo = "LinkedIn/Accept"
+	o.Actions.Clarify.MoveTo = "LinkedIn/Clarify"
+	_, entries := run(t, o)
+	fresh, _ := invitations(entries)
+	if len(fresh) != 3 {
+		t.Fatalf("%d new entries, want the digest's 3", len(fresh))
+	}
+	verdicts := map[policy.Verdict]bool{}
+	for _, e := range fresh {
+		verdicts[e.Verdict] = true
+		want := []string{"keyword " + o.Actions.For(e.Verdict).Keyword}
+		if !slices.Equal(e.Actions, want) {
+			t.Errorf("%s (%s): actions %q, want %q", e.Inviter.Name, e.Verdict, e.Actions, want)
+		}
+	}
+	if len(verdicts) < 2 {
+		t.Fatalf("verdicts %v: the test needs a digest that disagrees", verdicts)
+	}
+
+	o.Apply = true
+	sum, entries := run(t, o)
+	_, carried := invitations(entries)
+	if sum.Applied != 3 || len(carried) != 3 {
+		t.Fatalf("apply: %+v, %d entries; want 3 applied", sum, len(carried))
+	}
+	if n := ms.count("MOVE") + ms.count("COPY"); n != 0 {
+		t.Errorf("apply sent %d MOVE/COPY for a disagreeing digest, want none", n)
+	}
+	msgs := ms.messages("INBOX")
+	if len(msgs) != 1 || msgs[0].UID != uid {
+		t.Fatalf("INBOX after apply = %+v, want the digest still there", msgs)
+	}
+	for v := range verdicts {
+		if kw := o.Actions.For(v).Keyword; !msgs[0].has(kw) {
+			t.Errorf("digest flags %q lack %s", msgs[0].Flags, kw)
+		}
+	}
+}
+
+// A dry run changes nothing; --apply does what the dry run listed, moving
+// the ignored invitation and tagging the others; a second run does nothing.
+func TestDryRunThenApply(t *testing.T) {
+	ms := newMemServer(t)
+	for _, f := range []string{fx2016, fx2022, fxAccepted, fxLookalike} {
+		ms.deliver("INBOX", fixture(t, f))
+	}
+	ms.deliver("INBOX", ordinary(1))
+	o := memOptions(t, ms, "INBOX")
+	var progress bytes.Buffer
+	o.Progress = &progress
+	_, dry := run(t, o)
+	dryFresh, _ := invitations(dry)
+	if len(dryFresh) != 2 || len(kinds(dry, report.KindNotInvitation)) != 2 {
+		t.Fatalf("dry run entries: %d invitations, %d not invitations; want 2 and 2 (acceptance notice, look-alike)", len(dryFresh), len(kinds(dry, report.KindNotInvitation)))
+	}
+	if n := ms.count("STORE") + ms.count("MOVE") + ms.count("COPY"); n != 0 {
+		t.Fatalf("dry run sent %d commands that change mail", n)
+	}
+	for _, want := range []string{"searching", "fetched 4 of 4", "decided 2 new"} {
+		if !strings.Contains(progress.String(), want) {
+			t.Errorf("progress %q lacks %q", progress.String(), want)
+		}
+	}
+	listed := map[string][]string{}
+	for _, e := range dryFresh {
+		listed[e.InvitationID] = e.Actions
+	}
+
+	o.Apply, o.Progress = true, nil
+	sum, applied := run(t, o)
+	_, appCarried := invitations(applied)
+	if sum.Applied != 2 || len(appCarried) != 2 || sum.Pending != 0 {
+		t.Fatalf("apply: %+v with %d entries; want 2 applied, none pending", sum, len(appCarried))
+	}
+	for _, e := range appCarried {
+		if e.Applied == nil || !*e.Applied || !slices.Equal(e.Actions, listed[e.InvitationID]) {
+			t.Errorf("%s: applied %v actions %q; want applied, as listed by the dry run: %q", e.Inviter.Name, show(e.Applied), e.Actions, listed[e.InvitationID])
+		}
+	}
+	ignored := ms.messages("LinkedIn/Ignore")
+	if len(ignored) != 1 || !ignored[0].has("$Triage_ignore") {
+		t.Errorf("LinkedIn/Ignore = %+v, want the ignored invitation with its keyword", ignored)
+	}
+	inboxMsgs := ms.messages("INBOX")
+	if len(inboxMsgs) != 4 {
+		t.Errorf("INBOX has %d messages after apply, want 4 (one moved)", len(inboxMsgs))
+	}
+	tagged := 0
+	for _, m := range inboxMsgs {
+		if m.has("$Triage_clarify") {
+			tagged++
+		}
+		if m.has(`\Seen`) {
+			t.Errorf("message %s was marked read", m.MessageID)
+		}
+	}
+	if tagged != 1 {
+		t.Errorf("%d messages in INBOX tagged $Triage_clarify, want 1", tagged)
+	}
+
+	changes := ms.count("STORE") + ms.count("MOVE") + ms.count("COPY")
+	sum, again := run(t, o)
+	if f, c := invitations(again); len(f)+len(c) != 0 || sum.Applied != 0 {
+		t.Errorf("second apply: %+v with %d invitation entries; want nothing", sum, len(f)+len(c))
+	}
+	if n := ms.count("STORE") + ms.count("MOVE") + ms.count("COPY"); n != changes {
+		t.Errorf("second apply sent %d commands that change mail", n-changes)
+	}
+}
+
+// Two sweeps of one account never overlap.
+func TestLocked(t *testing.T) {
+	ms := newMemServer(t)
+	o := memOptions(t, ms, "INBOX")
+	unlock, err := openStore(t, o.StoreDir).LockSweep("mem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = tryRun(t, o)
+	if !errors.Is(err, state.ErrLocked) {
+		t.Errorf("Run while another sweep holds the lock = %v, want ErrLocked", err)
+	}
+	unlock()
+	if _, _, err := tryRun(t, o); err != nil {
+		t.Errorf("Run after the other sweep ended = %v", err)
+	}
+}
+
+// Connection and login failures keep their sentinels for the exit codes.
+func TestDialErrors(t *testing.T) {
+	ms := newMemServer(t)
+	o := memOptions(t, ms, "INBOX")
+	t.Setenv("TRIAGE_TEST_PASSWORD", "wrong")
+	if _, _, err := tryRun(t, o); !errors.Is(err, inbox.ErrAuth) {
+		t.Errorf("Run with a wrong password = %v, want ErrAuth", err)
+	}
+	o = memOptions(t, ms, "INBOX")
+	o.Account.Port = 1
+	if _, _, err := tryRun(t, o); !errors.Is(err, inbox.ErrConnect) {
+		t.Errorf("Run against a closed port = %v, want ErrConnect", err)
+	}
+}
+
+// The verbose log says what the sweep does but never shows an accept
+// link or a token (tryRun checks every log).
+func TestLogSaysWhatItDoes(t *testing.T) {
+	ms := newMemServer(t)
+	ms.deliver("INBOX", fixture(t, fx2023))
+	o := memOptions(t, ms, "INBOX")
+	var logs bytes.Buffer
+	o.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var trace bytes.Buffer
+	o.Trace = &trace
+	o.Apply = true
+	run(t, o)
+	for _, want := range []string{"searched", "decided", "applied", "sweep finished"} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, logs.String())
+		}
+	}
+	checkNoSecrets(t, "log", logs.String())
+	checkNoSecrets(t, "trace", trace.String())
+	if !strings.Contains(trace.String(), "SEARCH") {
+		t.Errorf("trace shows no SEARCH:\n%s", trace.String())
+	}
+}
+
+// An unreadable message the user deletes is not tried again.
+func TestParseErrorOfDeletedMessageForgotten(t *testing.T) {
+	ms := newMemServer(t)
+	bad := ms.deliver("INBOX", fixture(t, fxBroken))
+	o := memOptions(t, ms, "INBOX")
+	if sum, _ := run(t, o); sum.Errors != 1 {
+		t.Fatalf("first sweep: %+v, want 1 error", sum)
+	}
+	c, err := imapclient.DialInsecure(net.JoinHostPort("127.0.0.1", strconv.Itoa(ms.port)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(memUser, memPassword).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Select("INBOX", nil).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Store(imap.UIDSetNum(imap.UID(bad)), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Expunge().Close(); err != nil {
+		t.Fatal(err)
+	}
+	if sum, _ := run(t, o); sum.Errors != 0 || sum.Fetched != 0 {
+		t.Errorf("sweep after the deletion: %+v, want no error", sum)
+	}
+	errs, err := openStore(t, o.StoreDir).Errors("mem")
+	if err != nil || len(errs) != 0 {
+		t.Errorf("parse errors left: %+v, %v; want none", errs, err)
+	}
+	fetches := ms.count("FETCH")
+	if sum, _ := run(t, o); sum.Candidates != 0 || ms.count("FETCH") != fetches {
+		t.Errorf("next sweep: %+v; want nothing to fetch", sum)
+	}
+}
