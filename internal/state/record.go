@@ -56,13 +56,18 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // (review, list): enough to recognise the person and decide, without the
 // message at hand.
 type Inviter struct {
-	Name         string `json:"name"`
-	Headline     string `json:"headline,omitempty"`
-	Company      string `json:"company,omitempty"`
-	Note         string `json:"note,omitempty"`
-	DefaultNote  bool   `json:"default_note,omitempty"`
-	ProfileURL   string `json:"profile_url,omitempty"` // cleaned, no tokens
-	InvitationID string `json:"invitation_id,omitempty"`
+	Name              string `json:"name"`
+	FirstName         string `json:"first_name,omitempty"`
+	Headline          string `json:"headline,omitempty"`
+	Title             string `json:"title,omitempty"`
+	Company           string `json:"company,omitempty"`
+	Location          string `json:"location,omitempty"`
+	Connections       *int   `json:"connections,omitempty"`
+	MutualConnections *int   `json:"mutual_connections,omitempty"`
+	Note              string `json:"note,omitempty"`
+	DefaultNote       bool   `json:"default_note,omitempty"`
+	ProfileURL        string `json:"profile_url,omitempty"` // cleaned, no tokens
+	InvitationID      string `json:"invitation_id,omitempty"`
 	// AcceptURL is kept so the user can still accept once the email is
 	// moved or deleted; it is a Secret, so it never lands in logs or
 	// outputs unless revealed on purpose. On disk it is in the clear, in an
@@ -205,15 +210,20 @@ func NewRecord(inv inbox.Invitation, n int, d policy.Decision, draft *reply.Draf
 		FirstSeen:    now.UTC(),
 		FromReminder: inv.Reminder,
 		Inviter: Inviter{
-			Name:         inv.Name,
-			Headline:     inv.Headline,
-			Company:      inv.Company,
-			Note:         inv.Note,
-			DefaultNote:  inv.DefaultNote,
-			ProfileURL:   inv.ProfileURL,
-			InvitationID: inv.InvitationID,
-			AcceptURL:    Secret(inv.AcceptURL),
-			Date:         inv.Date,
+			Name:              inv.Name,
+			FirstName:         inv.FirstName,
+			Headline:          inv.Headline,
+			Title:             inv.Title,
+			Company:           inv.Company,
+			Location:          inv.Location,
+			Connections:       inv.Connections,
+			MutualConnections: inv.MutualConnections,
+			Note:              inv.Note,
+			DefaultNote:       inv.DefaultNote,
+			ProfileURL:        inv.ProfileURL,
+			InvitationID:      inv.InvitationID,
+			AcceptURL:         Secret(inv.AcceptURL),
+			Date:              inv.Date,
 		},
 		Suggested:    d.Verdict,
 		Score:        d.Score,

@@ -625,10 +625,15 @@ func (s *sweeper) recordEntry(r state.Record, steps []string) report.Entry {
 	v := r.EffectiveVerdict()
 	a := &report.Assessment{
 		Inviter: report.Inviter{
-			Name:       r.Inviter.Name,
-			Headline:   r.Inviter.Headline,
-			Company:    r.Inviter.Company,
-			ProfileURL: r.Inviter.ProfileURL,
+			Name:              r.Inviter.Name,
+			FirstName:         r.Inviter.FirstName,
+			Headline:          r.Inviter.Headline,
+			Title:             r.Inviter.Title,
+			Company:           r.Inviter.Company,
+			Location:          r.Inviter.Location,
+			ProfileURL:        r.Inviter.ProfileURL,
+			Connections:       r.Inviter.Connections,
+			MutualConnections: r.Inviter.MutualConnections,
 		},
 		Note:         r.Inviter.Note,
 		NoteClass:    nc,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -328,7 +329,26 @@ func TestDryRunThenApply(t *testing.T) {
 		listed[e.InvitationID] = e.Actions
 	}
 
-	o.Apply, o.Progress = true, nil
+	// A carried-over entry shows the invitation as the sweep that decided
+	// it did: the store keeps what the output needs.
+	o.Progress = nil
+	_, redo := run(t, o)
+	againFresh, againCarried := invitations(redo)
+	if len(againFresh) != 0 || len(againCarried) != 2 {
+		t.Fatalf("second dry run: %d new, %d carried over; want 0 and 2", len(againFresh), len(againCarried))
+	}
+	for _, c := range againCarried {
+		for _, f := range dryFresh {
+			if f.InvitationID != c.InvitationID {
+				continue
+			}
+			if !reflect.DeepEqual(c.Inviter, f.Inviter) || c.Verdict != f.Verdict || c.Score != f.Score || c.Note != f.Note {
+				t.Errorf("carried over %+v (%s %d), want as first decided %+v (%s %d)", c.Inviter, c.Verdict, c.Score, f.Inviter, f.Verdict, f.Score)
+			}
+		}
+	}
+
+	o.Apply = true
 	sum, applied := run(t, o)
 	_, appCarried := invitations(applied)
 	if sum.Applied != 2 || len(appCarried) != 2 || sum.Pending != 0 {
