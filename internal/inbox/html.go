@@ -220,6 +220,21 @@ func (w *htmlWalker) walk(n *html.Node, href string, hidden bool, depth int) {
 // brackets.
 var urlInText = regexp.MustCompile(`<?(https?://[^\s<>"]+)>?`)
 
+// textEntity matches an HTML character reference. LinkedIn's 2015-2016
+// text parts were rendered through an HTML-escaping template: they carry
+// "&amp;" inside URLs, "O&#39;Brien" in names and "&copy;" in footers.
+var textEntity = regexp.MustCompile(`&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});`)
+
+// unescapeText decodes the character references of a text-part line.
+// Only complete references (with their ";") are decoded, so "AT&T" or
+// "R&D" in a note stay as written.
+func unescapeText(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	return textEntity.ReplaceAllStringFunc(s, html.UnescapeString)
+}
+
 // textLines splits a text/plain part into lines. A line holding a URL
 // becomes a link whose text is what precedes the URL ("Accept:
 // https://..." becomes "Accept"). A bare URL right under an action label
@@ -227,7 +242,7 @@ var urlInText = regexp.MustCompile(`<?(https?://[^\s<>"]+)>?`)
 func textLines(s string) []line {
 	var out []line
 	for _, raw := range strings.Split(s, "\n") {
-		raw = capLine(raw)
+		raw = unescapeText(capLine(raw))
 		m := urlInText.FindStringSubmatchIndex(raw)
 		if m == nil {
 			out = append(out, line{text: normalize(raw)})

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message/mail"
 )
@@ -64,10 +66,28 @@ func classifyTemplate(t string) templateKind {
 		return tmplUnknown
 	case strings.Contains(t, "accepted") || strings.Contains(t, "accept_") || strings.Contains(t, "new_connection"):
 		return tmplAccepted
-	case strings.Contains(t, "invite") || strings.Contains(t, "invitation"):
+	case strings.Contains(t, "invite") || strings.Contains(t, "invitation") || strings.Contains(t, "guest_reminder"):
+		// "guest_reminder": first_guest_reminder_01 and
+		// second_guest_reminder_01 remind invitees without an account.
 		return tmplInvite
 	}
 	return tmplOther
+}
+
+// classifyClass classifies an X-LinkedIn-Class value ("INVITE-GUEST"),
+// which old mails carry; it is consulted only when the template says
+// nothing.
+func classifyClass(c string) templateKind {
+	c = strings.ToLower(c)
+	switch {
+	case c == "":
+		return tmplUnknown
+	case strings.Contains(c, "accept"):
+		return tmplAccepted
+	case strings.Contains(c, "invite"):
+		return tmplInvite
+	}
+	return tmplUnknown
 }
 
 // analyse turns the decoded parts of a LinkedIn message into invitations.
@@ -94,12 +114,16 @@ func analyse(msg Message, h mail.Header, b *bodies) (Message, error) {
 		msg.Template = inferTemplate(docs)
 	}
 	kind := classifyTemplate(msg.Template)
+	if kind == tmplUnknown {
+		kind = classifyClass(h.Get("X-LinkedIn-Class"))
+	}
 	if kind == tmplAccepted || (kind != tmplInvite && anyMatch(phrases.accepted, msg.Subject)) {
 		return msg, ErrNotInvitation
 	}
 	local, _, _ := strings.Cut(msg.From, "@")
 	invitationSender := strings.Contains(local, "invitation") || strings.Contains(local, "member")
-	announced := kind == tmplInvite || (invitationSender && kind == tmplUnknown && anyMatch(phrases.inviteSubjects, msg.Subject))
+	announced := kind == tmplInvite || (invitationSender && kind == tmplUnknown &&
+		(anyMatch(phrases.inviteSubjects, msg.Subject) || saysInvitation(docs)))
 
 	ctx := &msgContext{subject: msg.Subject, fromName: personName(msg.FromName)}
 	ctx.recipient, ctx.recipientFirst = findRecipient(docs, toName(h))
@@ -132,6 +156,27 @@ func analyse(msg Message, h mail.Header, b *bodies) (Message, error) {
 	}
 	msg.Invitations = invs
 	return msg, nil
+}
+
+// saysInvitation reports whether a body states an invitation in one of its
+// first lines ("Jane Doe would like to connect on LinkedIn. How would you
+// like to respond?"), for mails whose subject is not known.
+func saysInvitation(docs []*doc) bool {
+	for _, d := range docs {
+		n := 0
+		for _, l := range d.lines {
+			if l.blank() || l.href != "" {
+				continue
+			}
+			if anyMatch(phrases.inviteLines, l.text) {
+				return true
+			}
+			if n++; n >= 8 {
+				break
+			}
+		}
+	}
+	return false
 }
 
 // inferTemplate reads the template name from the tracking parameters of
@@ -392,7 +437,9 @@ func extractCards(d *doc, ctx *msgContext, labelOK bool) []Invitation {
 		if l.href == "" {
 			continue
 		}
-		byURL := isAcceptURL(l.href)
+		label := strings.TrimRight(normalize(l.text), ":. ")
+		byURL := isAcceptURL(l.href) ||
+			isInvitationURL(l.href) && !anyMatch(phrases.viewProfile, label) && !isStructural(label)
 		byLabel := isAcceptLabel(l.text) && (labelOK || anyMatch(phrases.acceptFrom, strings.TrimRight(l.text, ":. ")))
 		if !byURL && !byLabel {
 			continue
@@ -486,6 +533,9 @@ func extractCards(d *doc, ctx *msgContext, labelOK bool) []Invitation {
 		inv.Note = readNote(d, ctx, lo, a.index, f.n, f.n >= 0 && f.infos, used)
 		if inv.Note == "" && len(extras) > 0 {
 			inv.Note = cleanNote(strings.Join(extras, "\n"))
+		}
+		if inv.Note == "" && d.isText && len(anchors) == 1 {
+			inv.Note = noteAfterLinks(d, ctx, a.index, limit)
 		}
 		out = append(out, inv)
 	}
@@ -723,6 +773,36 @@ func readNote(d *doc, ctx *msgContext, lo, a, n int, cardName bool, used map[int
 	return cleanNote(strings.Join(out, "\n\n"))
 }
 
+// noteAfterLinks reads a note that follows the card's links in a text
+// part, as 2016 guest reminders write it: "Accept: ...", "View Jane's
+// profile: ...", then the note, then the footer. It takes the first
+// paragraph after the links and stops at a separator, a footer or another
+// link.
+func noteAfterLinks(d *doc, ctx *msgContext, a, limit int) string {
+	L := d.lines
+	var para []string
+	for i := a + 1; i < limit && i < len(L); i++ {
+		l := L[i]
+		switch {
+		case l.href != "":
+			if len(para) > 0 {
+				return ""
+			}
+			continue
+		case l.blank():
+			if len(para) > 0 {
+				return cleanNote(strings.Join(para, "\n"))
+			}
+			continue
+		case isStructural(l.text) || anyMatch(phrases.greetings, l.text) || mutualCount(l.text) != nil ||
+			ctx.recipient != "" && sameName(l.text, ctx.recipient):
+			return ""
+		}
+		para = append(para, l.text)
+	}
+	return cleanNote(strings.Join(para, "\n"))
+}
+
 // cleanNote trims a note and the quotation marks a card puts around it.
 func cleanNote(s string) string {
 	s = strings.TrimSpace(s)
@@ -819,6 +899,11 @@ func finish(inv *Invitation, ctx *msgContext, single bool) {
 		// "FOO BAR" in the card, "Foo Bar" in the From field.
 		inv.Name = ctx.fromName
 	}
+	if single && ctx.fromName != "" && len(ctx.fromName) > len(inv.Name) && hasWordPrefix(ctx.fromName, inv.Name) {
+		// "Confirm that you know Rory" or "- Rory" give the first name
+		// only; the sender of a single invitation is the inviter.
+		inv.Name = ctx.fromName
+	}
 	inv.FirstName = firstName(inv.Name)
 	if single && ctx.preFirst != "" && hasWordPrefix(inv.Name, ctx.preFirst) {
 		inv.FirstName = ctx.preFirst
@@ -899,11 +984,28 @@ func splitHeadline(h string) (title, company string) {
 	}
 	if parts := strings.Split(h, " | "); len(parts) == 2 {
 		t, c := strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])
-		if roleWords.MatchString(t) && !roleWords.MatchString(c) && len(strings.Fields(c)) <= 5 && c != "" {
+		if roleWords.MatchString(t) && !roleWords.MatchString(c) && len(strings.Fields(c)) <= 5 && nameLike(c) {
 			return t, cleanCompany(c)
 		}
 	}
 	return "", ""
+}
+
+// nameLike reports whether s reads like an organisation's name rather than
+// a tagline or a list of skills after a "|": no commas, and no long word
+// in lower case ("Hooli", "Bank of America", but not "Go, Kafka, Postgres"
+// or "Building tools for bookshops").
+func nameLike(s string) bool {
+	if s == "" || strings.ContainsAny(s, ",;") {
+		return false
+	}
+	for i, w := range strings.Fields(s) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if unicode.IsLower(r) && (i == 0 || utf8.RuneCountInString(w) >= 4) {
+			return false
+		}
+	}
+	return true
 }
 
 func cleanCompany(c string) string {

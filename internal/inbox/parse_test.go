@@ -322,6 +322,11 @@ func TestSplitHeadline(t *testing.T) {
 		{"Managing Director", "", ""},
 		{"Principal Test Architect and Agile Leader - Certified ScrumMaster", "", ""},
 		{"Recruiter - jane@example.com", "", ""},
+		{"Founder | Building tools for independent bookshops", "", ""},
+		{"Backend Engineer | Go, Kafka, Postgres", "", ""},
+		{"Senior Analyst | Bank of America", "Senior Analyst", "Bank of America"},
+		{"Teamleiter Softwareentwicklung bei Rheinwerk Logistik GmbH", "Teamleiter Softwareentwicklung", "Rheinwerk Logistik GmbH"},
+		{"Directrice commerciale chez Brasserie du Vieux Port", "Directrice commerciale", "Brasserie du Vieux Port"},
 		{"", "", ""},
 	}
 	for _, tt := range tests {
@@ -364,6 +369,9 @@ func TestDefaultNote(t *testing.T) {
 		{"I’d like to join your LinkedIn network", true},
 		{"I'd like to add you to my professional network on LinkedIn.", true},
 		{"Vorrei aggiungerti alla mia rete professionale su LinkedIn.", true},
+		{"I'd like to connect with you on LinkedIn.", true},
+		{"Me gustaría añadirte a mi red profesional en LinkedIn.", true},
+		{"Saya ingin menambahkan Anda ke jaringan profesional saya di LinkedIn.", true},
 		{"I'd like to join your LinkedIn network. We met at QCon.", false},
 		{"", false},
 	}
@@ -412,5 +420,61 @@ func TestParseReminderPreheader(t *testing.T) {
 	want := time.Date(2024, 11, 22, 15, 40, 0, 0, time.UTC)
 	if !inv.Date.Equal(want) {
 		t.Errorf("Parse(reminder).Date = %v, want %v", inv.Date, want)
+	}
+}
+
+func TestUnescapeText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"View Declan O&#39;Brien&#39;s profile", "View Declan O'Brien's profile"},
+		{"https://www.linkedin.com/e/v2?e=x&amp;sharedKey=k&amp;invitationId=1", "https://www.linkedin.com/e/v2?e=x&sharedKey=k&invitationId=1"},
+		{"&copy; 2015 LinkedIn Corporation", "© 2015 LinkedIn Corporation"},
+		{"AT&T and R&D stay", "AT&T and R&D stay"},
+		{"&amp without a semicolon", "&amp without a semicolon"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := unescapeText(tt.in); got != tt.want {
+			t.Errorf("unescapeText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestClassifyTemplate(t *testing.T) {
+	tests := []struct {
+		in   string
+		want templateKind
+	}{
+		{"email_m2m_invite_single_01", tmplInvite},
+		{"invite_guest", tmplInvite},
+		{"first_guest_reminder_01", tmplInvite},
+		{"second_guest_reminder_01", tmplInvite},
+		{"accept_invite_04", tmplAccepted},
+		{"what_you_missed_v2", tmplOther},
+		{"", tmplUnknown},
+	}
+	for _, tt := range tests {
+		if got := classifyTemplate(tt.in); got != tt.want {
+			t.Errorf("classifyTemplate(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestParseNoteAfterLinks checks the 2016 guest-reminder layout, whose note
+// follows the Accept and View profile links, and that the 2013 reminder
+// sentence in the same place is not taken for a note.
+func TestParseNoteAfterLinks(t *testing.T) {
+	tests := []struct{ file, note string }{
+		{"testdata/blind/2016-second-guest-reminder-es-note.eml", "Me gustaría añadirte a mi red profesional en LinkedIn."},
+		{"testdata/blind/heldout-2013-reminder-text.eml", ""},
+		{"testdata/blind/2016-first-guest-reminder-no-note.eml", ""},
+	}
+	for _, tt := range tests {
+		msg, err := parseFile(t, tt.file)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.file, err)
+		}
+		if got := msg.Invitations[0].Note; got != tt.note {
+			t.Errorf("Parse(%q).Note = %q, want %q", tt.file, got, tt.note)
+		}
 	}
 }

@@ -127,14 +127,37 @@ func CleanProfileURL(raw string) string {
 
 // isAcceptURL reports whether href is a LinkedIn invite-accept link
 // (/comm/people/invite-accept?... in 2016, /comm/mynetwork/invite-accept/...
-// from 2018).
+// from 2018, /comm/start/accept-invitation?... for invitees without an
+// account).
 func isAcceptURL(href string) bool {
 	u, ok := parseLinkedInURL(href)
 	if !ok {
 		return false
 	}
 	p := strings.ToLower(u.EscapedPath())
-	return strings.Contains(p, "invite-accept") || strings.Contains(p, "invitation-accept") || strings.Contains(p, "/invitations/accept")
+	return strings.Contains(p, "invite-accept") || strings.Contains(p, "invitation-accept") ||
+		strings.Contains(p, "accept-invitation") || strings.Contains(p, "/invitations/accept")
+}
+
+// isInvitationURL reports whether href acts on one invitation: a LinkedIn
+// link carrying both the invitation's ID and its shared key, whatever its
+// path. Guest invitations and their reminders (2015-2016) point their
+// Accept, "Confirm that you know ..." and "View ...'s profile" links at
+// redirectors such as /e/v2?...&sharedKey=...&invitationId=...
+func isInvitationURL(href string) bool {
+	u, ok := parseLinkedInURL(href)
+	if !ok || invitationID(href) == "" {
+		return false
+	}
+	if queryParam(u, "sharedKey") != "" {
+		return true
+	}
+	for _, s := range pathSegments(u) {
+		if strings.EqualFold(s, "sharedKey") {
+			return true
+		}
+	}
+	return false
 }
 
 // invitationID returns the invitation ID of an accept link: the

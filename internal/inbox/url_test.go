@@ -55,6 +55,26 @@ func TestInvitationID(t *testing.T) {
 	}
 }
 
+func TestIsInvitationURL(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"https://www.linkedin.com/e/v2?e=rq7&t=ssuw&ek=second_guest_reminder_01&ts=accept_text&sharedKey=Vb4n&invitationId=6171829304857261057", true},
+		{"https://www.linkedin.com/comm/start/accept-invitation?sharedKey=Lw8p&invitationId=6209182736450918400&trk=x", true},
+		{"https://www.linkedin.com/comm/mynetwork/invite-accept/invitationId/7301928374655123456/sharedKey/Tq8z/?midToken=x", true},
+		{"https://www.linkedin.com/e/v2?e=rq7&invitationId=6171829304857261057", false}, // no shared key
+		{"https://www.linkedin.com/comm/profile/view?id=AAsA&invAcpt=2197625_I6132985453227360256_500", false},
+		{"https://evil.example/e/v2?sharedKey=k&invitationId=1", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := isInvitationURL(tt.in); got != tt.want {
+			t.Errorf("isInvitationURL(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestEmailTemplate(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"https://www.linkedin.com/e/v2?e=1b3p5-inqenmmy-ir&t=lun&midToken=x&ek=email_m2m_invite_single_01&li=10", "email_m2m_invite_single_01"},
