@@ -61,6 +61,10 @@ func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 		return exitInterrupted
 	}
 	printErr(stderr, err)
+	var ae *inbox.AuthError
+	if errors.As(err, &ae) && ae.Hint != "" {
+		fmt.Fprintf(stderr, "triage: hint: %s\n", ae.Hint)
+	}
 	var ue usageError
 	var ce configError
 	var pe partialError

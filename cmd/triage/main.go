@@ -53,6 +53,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		},
 		Commands: []*cli.Command{
 			explainCommand(stdout, stderr),
+			sweepCommand(stdout, stderr),
+			accountsCommand(stdout, stderr),
 			demoCommand(stdout, stderr),
 			policyCommand(stdout, stderr),
 			versionCommand(stdout),

@@ -41,30 +41,7 @@ func TestReadmeSession(t *testing.T) {
 	blocks := strings.Split(strings.TrimRight(r.stdout, "\n"), "\n\n")
 	readme, session, start, end := readmeSession(t)
 	if *update {
-		// Keep the header, one block per verdict and the acceptance
-		// notice, then the summary.
-		keep := []string{"$ triage demo\n" + blocks[0]}
-		shown := map[string]bool{}
-		n := 0
-		for _, b := range blocks[1:] {
-			first, _, _ := strings.Cut(b, "\n")
-			if _, v, ok := strings.Cut(first, " · "); ok && strings.Contains(v, " · score ") {
-				n++
-				verdict, _, _ := strings.Cut(v, " · ")
-				if !shown[verdict] {
-					shown[verdict] = true
-					keep = append(keep, b)
-				}
-			}
-		}
-		keep = append(keep, fmt.Sprintf("[... %d more invitations ...]", n-len(shown)))
-		for _, b := range blocks {
-			if strings.Contains(b, "acceptance-notice") && !strings.Contains(b, "\n") {
-				keep = append(keep, b)
-			}
-		}
-		keep = append(keep, blocks[len(blocks)-1])
-		readme = readme[:start] + strings.Join(keep, "\n\n") + "\n" + readme[end:]
+		readme = readme[:start] + strings.Join(abridge(blocks), "\n\n") + "\n" + readme[end:]
 		if err := os.WriteFile("../../README.md", []byte(readme), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -79,4 +56,51 @@ func TestReadmeSession(t *testing.T) {
 			t.Errorf("README.md's session shows a block the demo no longer prints (refresh: go test ./cmd/triage -run TestReadmeSession -update):\n%s", b)
 		}
 	}
+}
+
+// abridge keeps the demo's output readable in the README: the header, the
+// first full block of each verdict, the acceptance notice, two of the
+// pending-action entries of the second sweep, and every paragraph of prose
+// (tally, headings, the closing note); what is left out is marked
+// "[... N more ...]".
+func abridge(blocks []string) []string {
+	keep := []string{"$ triage demo\n" + blocks[0]}
+	shown := map[string]bool{}
+	moreFull, moreShort, short := 0, 0, 0
+	for _, b := range blocks[1:] {
+		first, _, _ := strings.Cut(b, "\n")
+		_, v, ok := strings.Cut(first, " · ")
+		switch {
+		case ok && strings.Contains(v, " · score ") && strings.Contains(b, "\n  Reasons:"):
+			verdict, _, _ := strings.Cut(v, " · ")
+			if shown[verdict] {
+				moreFull++
+				continue
+			}
+			shown[verdict] = true
+			keep = append(keep, b)
+		case ok && strings.Contains(v, " · score "):
+			if short < 2 {
+				short++
+				keep = append(keep, b)
+				continue
+			}
+			moreShort++
+		case strings.Contains(b, ": not an invitation ("):
+			if strings.Contains(b, "accepted your invitation") {
+				keep = append(keep, b)
+			}
+		default:
+			if moreFull > 0 {
+				keep = append(keep, fmt.Sprintf("[... %d more invitations ...]", moreFull))
+				moreFull = 0
+			}
+			if moreShort > 0 {
+				keep = append(keep, fmt.Sprintf("[... %d more ...]", moreShort))
+				moreShort = 0
+			}
+			keep = append(keep, b)
+		}
+	}
+	return keep
 }

@@ -1,0 +1,399 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/triagehq/triage/internal/config"
+	"github.com/triagehq/triage/internal/inbox"
+	"github.com/triagehq/triage/internal/report"
+	"github.com/triagehq/triage/internal/state"
+	"github.com/triagehq/triage/internal/sweep"
+)
+
+// sweepOptions is what `triage sweep` was asked to do.
+type sweepOptions struct {
+	Config  string // --config; empty: the usual search
+	Account string // --account; empty: the first
+	JSON    bool
+	Apply   bool
+	All     bool
+	Since   time.Time // zero: no limit
+	Verbose bool
+	Debug   bool
+}
+
+func sweepCommand(stdout, stderr io.Writer) *cli.Command {
+	return &cli.Command{
+		Name:  "sweep",
+		Usage: "find new LinkedIn invitations in an IMAP mailbox, decide them and, with --apply, file them",
+		Description: "A sweep searches the account's mailbox for LinkedIn notification emails it has not\n" +
+			"handled yet, fetches them without marking them read, and prints each invitation\n" +
+			"with its verdict and the actions --apply takes (keywords by default; see\n" +
+			"[actions.*] in config.example.toml). Without --apply nothing in the mailbox\n" +
+			"changes; --apply carries out every pending action, earlier dry runs' included.\n" +
+			"Exit codes: 0 ok, 1 usage or config error, 2 cannot connect or log in,\n" +
+			"3 some messages could not be read, 4 another sweep of the account is running.",
+		Flags: []cli.Flag{
+			configFlag(),
+			&cli.StringFlag{Name: "account", Aliases: []string{"a"}, Usage: "sweep the [[account]] named `NAME` (default: the first)"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object per line for scripts"},
+			&cli.BoolFlag{Name: "apply", Usage: "carry out the pending actions (without it, nothing in the mailbox changes)"},
+			&cli.StringFlag{Name: "since", Usage: "only messages received on or after `YYYY-MM-DD`"},
+			&cli.BoolFlag{Name: "all", Usage: "rescan the whole mailbox, not only mail that arrived since the last sweep"},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "log what the sweep does on stderr"},
+			&cli.BoolFlag{Name: "debug", Usage: "trace IMAP commands and responses on stderr (never passwords, tokens or message contents)"},
+		},
+		OnUsageError: onUsageError,
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageErrorf("sweep takes no arguments (got %q)", c.Args().First())
+			}
+			opts := sweepOptions{
+				Config: c.String("config"), Account: c.String("account"),
+				JSON: c.Bool("json"), Apply: c.Bool("apply"), All: c.Bool("all"),
+				Verbose: c.Bool("verbose"), Debug: c.Bool("debug"),
+			}
+			if s := c.String("since"); s != "" {
+				t, err := time.ParseInLocation("2006-01-02", s, time.Local)
+				if err != nil {
+					return usageErrorf("--since %q: want a date as YYYY-MM-DD", s)
+				}
+				opts.Since = t
+			}
+			return runSweep(c.Context, opts, stdout, stderr)
+		},
+	}
+}
+
+func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) error {
+	s, err := setup(opts.Config, stderr)
+	if err != nil {
+		return err
+	}
+	acct, err := pickAccount(s, opts.Account)
+	if err != nil {
+		return err
+	}
+	dir, err := stateDir(s.file)
+	if err != nil {
+		return err
+	}
+	o := sweep.Options{
+		Account:  acct,
+		Policy:   s.policy,
+		Drafter:  s.drafter,
+		Actions:  s.file.Actions,
+		StoreDir: dir,
+		Apply:    opts.Apply,
+		All:      opts.All,
+		Since:    opts.Since,
+		Logger:   newLogger(stderr, opts.Verbose, opts.Debug),
+	}
+	if opts.Debug {
+		o.Trace = stderr
+	}
+	if !opts.JSON && isTerminal(stderr) {
+		o.Progress = stderr
+	}
+	out := &paragraphs{w: stdout}
+	sum, err := sweepAndPrint(ctx, o, opts.JSON, carriedHeading, out, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	if !opts.Apply && !opts.JSON {
+		if err := out.write(dryRunNote(sum, applyCommand(opts))); err != nil {
+			return err
+		}
+	}
+	printSummary(stderr, acct, sum, opts.Apply)
+	if !opts.Apply && opts.JSON {
+		fmt.Fprintf(stderr, "triage: hint: %s\n", dryRunNote(sum, applyCommand(opts)))
+	}
+	if sum.Errors > 0 {
+		return partialError{unreadable: sum.Errors}
+	}
+	return nil
+}
+
+// pickAccount returns the account named name, or the first one, with its
+// defaults filled in.
+func pickAccount(s *setupResult, name string) (inbox.Account, error) {
+	accts := s.file.Accounts
+	if len(accts) == 0 {
+		if s.path == "" {
+			return inbox.Account{}, configError{fmt.Errorf("no config file, so no IMAP account: write one with an [[account]] table " +
+				"(see config.example.toml) and pass it with --config FILE or $TRIAGE_CONFIG, or put it in your user config dir as triage/config.toml")}
+		}
+		return inbox.Account{}, configError{fmt.Errorf("%s: no IMAP account: add an [[account]] table (see config.example.toml)", s.path)}
+	}
+	if name == "" {
+		return accts[0].WithDefaults(), nil
+	}
+	var names []string
+	for _, a := range accts {
+		if a.Name == name {
+			return a.WithDefaults(), nil
+		}
+		names = append(names, fmt.Sprintf("%q", a.Name))
+	}
+	return inbox.Account{}, configError{fmt.Errorf("%s: no account named %q; the accounts are %s", displayPath(s.path), name, strings.Join(names, ", "))}
+}
+
+// stateDir is the config's state_dir ("~/" meaning the home directory),
+// else the default state directory.
+func stateDir(f *config.File) (string, error) {
+	if rest, ok := strings.CutPrefix(f.StateDir, "~/"); ok {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", configError{fmt.Errorf("state_dir %q: %w", f.StateDir, err)}
+		}
+		return filepath.Join(home, rest), nil
+	}
+	if f.StateDir != "" {
+		return f.StateDir, nil
+	}
+	dir, err := state.DefaultDir()
+	if err != nil {
+		return "", configError{fmt.Errorf("state directory: %w (set state_dir in the config)", err)}
+	}
+	return dir, nil
+}
+
+// newLogger logs to stderr with --verbose (Info) or --debug (Debug), and
+// discards otherwise.
+func newLogger(stderr io.Writer, verbose, debug bool) *slog.Logger {
+	switch {
+	case debug:
+		return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	case verbose:
+		return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// isTerminal reports whether w is a terminal, for progress output.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// sweepAndPrint runs one sweep and prints what it emits, as JSON lines to
+// stdout, or for people to out; heading is what the human form prints
+// before the first invitation carried over from an earlier sweep.
+func sweepAndPrint(ctx context.Context, o sweep.Options, asJSON bool, heading string, out *paragraphs, stdout, stderr io.Writer) (sweep.Summary, error) {
+	var p sweepPrinter = &humanSweep{out: out, diag: stderr, apply: o.Apply, heading: heading}
+	if asJSON {
+		p = jsonSweep{report.NewJSON(stdout)}
+	}
+	sum, err := sweep.Run(ctx, o, p.write)
+	if err != nil {
+		return sum, err
+	}
+	return sum, p.close()
+}
+
+// carriedHeading introduces the invitations of earlier sweeps whose
+// actions are still pending (or were applied by this one).
+const carriedHeading = "From earlier sweeps:"
+
+type sweepPrinter interface {
+	write(e report.Entry) error
+	close() error
+}
+
+type jsonSweep struct{ w *report.JSON }
+
+func (j jsonSweep) write(e report.Entry) error { return j.w.Write(e) }
+func (j jsonSweep) close() error               { return nil }
+
+// paragraphs writes blocks of text separated by one blank line, with none
+// after the last.
+// The first write error sticks: later writes do nothing and return it.
+type paragraphs struct {
+	w     io.Writer
+	wrote bool
+	err   error
+}
+
+func (p *paragraphs) write(s string) error {
+	s = strings.TrimRight(s, "\n")
+	if s == "" || p.err != nil {
+		return p.err
+	}
+	if p.wrote {
+		s = "\n" + s
+	}
+	p.wrote = true
+	_, p.err = io.WriteString(p.w, s+"\n")
+	return p.err
+}
+
+// humanSweep prints a sweep for people: a block per invitation this sweep
+// decided, ending with its actions ("would: keyword $Triage_clarify" in a
+// dry run, "done: ..." once applied), a line per message that is not an
+// invitation, a tally of those, then a short entry per invitation carried
+// over from an earlier sweep.
+type humanSweep struct {
+	out     *paragraphs
+	diag    io.Writer
+	apply   bool
+	heading string
+	buf     bytes.Buffer
+	block   *report.Human // formats this sweep's records and counts them
+	fresh   int           // records of this sweep written
+	carried bool          // a carried-over invitation was written
+	tallied bool
+}
+
+func (h *humanSweep) write(e report.Entry) error {
+	if h.block == nil {
+		h.block = report.NewHuman(&h.buf, h.diag)
+	}
+	if e.New != nil && !*e.New && e.Kind == report.KindInvitation && e.Assessment != nil {
+		return h.writeCarried(e)
+	}
+	h.fresh++
+	h.buf.Reset()
+	actions := e.Actions
+	e.Actions = nil // printed below, one line each
+	if err := h.block.Write(e); err != nil {
+		return err
+	}
+	if len(actions) > 0 && h.buf.Len() > 0 {
+		// The action lines end the block.
+		b := bytes.TrimRight(h.buf.Bytes(), "\n")
+		h.buf.Truncate(len(b))
+		h.buf.WriteString("\n")
+		e.Actions = actions
+		writeActions(&h.buf, e, h.apply)
+	}
+	return h.out.write(h.buf.String())
+}
+
+func (h *humanSweep) writeCarried(e report.Entry) error {
+	if err := h.tally(); err != nil {
+		return err
+	}
+	if !h.carried {
+		h.carried = true
+		if err := h.out.write(h.heading); err != nil {
+			return err
+		}
+	}
+	var b strings.Builder
+	a := e.Assessment
+	name := a.Inviter.Name
+	if name == "" {
+		name = "(name unknown)"
+	}
+	fmt.Fprintf(&b, "%s · %s · score %d\n", name, a.Verdict, a.Score)
+	writeActions(&b, e, h.apply)
+	fmt.Fprintf(&b, "  Source: %s\n", e.Source)
+	return h.out.write(b.String())
+}
+
+// tally prints the counts of this sweep's records, once, if there were any.
+func (h *humanSweep) tally() error {
+	if h.fresh == 0 || h.tallied {
+		return nil
+	}
+	h.tallied = true
+	h.buf.Reset()
+	if err := h.block.Close(); err != nil {
+		return err
+	}
+	return h.out.write(h.buf.String())
+}
+
+func (h *humanSweep) close() error { return h.tally() }
+
+// writeActions writes one line per action: "would:" before it is carried
+// out, "done:" after.
+func writeActions(w io.Writer, e report.Entry, apply bool) {
+	verb := "would"
+	if e.Applied != nil && *e.Applied {
+		verb = "done"
+	} else if apply {
+		verb = "not done"
+	}
+	for _, a := range e.Actions {
+		fmt.Fprintf(w, "  %s: %s\n", verb, a)
+	}
+}
+
+// printSummary writes the sweep's counts as one line on stderr.
+func printSummary(stderr io.Writer, a inbox.Account, s sweep.Summary, apply bool) {
+	parts := []string{
+		plural(s.Candidates, "candidate", "candidates"),
+		fmt.Sprintf("%d new", s.New),
+	}
+	if s.Reminders > 0 {
+		parts = append(parts, plural(s.Reminders, "reminder", "reminders"))
+	}
+	if s.NotInvitations > 0 {
+		parts = append(parts, fmt.Sprintf("%d not invitations", s.NotInvitations))
+	}
+	if s.Errors > 0 {
+		parts = append(parts, fmt.Sprintf("%d unreadable", s.Errors))
+	}
+	parts = append(parts, fmt.Sprintf("%d pending", s.Pending))
+	if apply || s.Applied > 0 {
+		parts = append(parts, fmt.Sprintf("%d applied", s.Applied))
+	}
+	if s.Skipped > 0 {
+		parts = append(parts, fmt.Sprintf("%d skipped (message gone)", s.Skipped))
+	}
+	fmt.Fprintf(stderr, "triage: sweep %s/%s: %s\n", a.Name, a.Mailbox, strings.Join(parts, ", "))
+}
+
+// dryRunNote says that a dry run changed nothing, and how to apply.
+func dryRunNote(s sweep.Summary, applyCmd string) string {
+	switch s.Pending {
+	case 0:
+		return "Dry run: nothing in the mailbox was changed, and no action is pending."
+	case 1:
+		return fmt.Sprintf("Dry run: nothing in the mailbox was changed. To carry out the actions listed for the 1 pending invitation: %s", applyCmd)
+	}
+	return fmt.Sprintf("Dry run: nothing in the mailbox was changed. To carry out the actions listed for the %d pending invitations: %s", s.Pending, applyCmd)
+}
+
+// applyCommand is the command line that applies what opts showed.
+func applyCommand(opts sweepOptions) string {
+	args := []string{"triage", "sweep"}
+	if opts.Config != "" {
+		args = append(args, "--config", shellWord(opts.Config))
+	}
+	if opts.Account != "" {
+		args = append(args, "--account", shellWord(opts.Account))
+	}
+	return strings.Join(append(args, "--apply"), " ")
+}
+
+// shellWord quotes s for a POSIX shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && !strings.ContainsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || slices.Contains([]rune("/._-+=:@,"), r))
+	}) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
