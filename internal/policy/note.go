@@ -40,10 +40,24 @@ const (
 	vague
 )
 
+// offerRole says what part of a sales approach an offer feature is: the
+// sender's own product or service described, or a call to action.
+type offerRole int
+
+const (
+	roleOther offerRole = iota
+	roleProduct
+	roleCTA
+)
+
 type noteFeature struct {
 	kind   evidenceKind
 	weight float64
 	re     *regexp.Regexp
+	role   offerRole
+	// weak marks a reference that pitches share with real notes (the
+	// recipient's employer named through "your team at").
+	weak bool
 	// lead holds lower-case literals one of which every match contains;
 	// when none occurs in the note the regexp is not run. Nil: always run.
 	lead []string
@@ -63,6 +77,14 @@ func f(kind evidenceKind, weight float64, pattern string) noteFeature {
 	}
 	return ft
 }
+
+// product marks an offer feature as the sender describing their own
+// product or service; cta marks it as a call to action.
+func (ft noteFeature) product() noteFeature { ft.role = roleProduct; return ft }
+func (ft noteFeature) cta() noteFeature     { ft.role = roleCTA; return ft }
+
+// weakened marks a reference feature as weak evidence (see noteScore.weakRef).
+func (ft noteFeature) weakened() noteFeature { ft.weak = true; return ft }
 
 // requiredLiterals returns lower-case literals one of which every match
 // of re contains: the most selective set among the parts a match cannot
@@ -181,59 +203,80 @@ const (
 
 var noteFeatures = []noteFeature{
 	// Offers of the sender's product or service.
-	f(offer, 3, `https?://\S+|\bwww\.\S+|\b[a-z0-9-]+\.(com|io|ai|co|net|org|dev|app|biz|info|co\.uk|xyz)(/\S*)?\b|\bcalendly\b|\bbit\.ly\b|\blinktr\.ee\b`),
-	f(offer, 2, `\bwe\s+(help|helped|enable|empower|work with|partner with|provide|offer|specialise in|specialize in|generate|deliver)\b`),
-	f(offer, 2.5, `\bwe('ve| have)\s+(helped|worked with|built|developed|launched|created)\b`),
-	f(offer, 2.5, `\bI('ve| have)?\s+help(ed)?\s+(\w+[\s-]+){0,4}(to\s+)?(get|land|grow|scale|build|increase|generate|achieve|step|make|find|reach|double|triple|save|reduce|win|close|attract|turn|create|become|plan|earn|boost|hire)\b`),
-	f(offer, 2, `\bhelping\s+(\w+\s+){0,2}(`+audience+`)\b`),
-	f(offer, 2, `\b(companies|businesses|teams|brands|firms|organi[sz]ations|people|clients)\s+(like|such as)\s+(yours|you)\b`),
+	f(offer, 3, `https?://\S+|\bwww\.\S+|\b[a-z0-9-]+\.(com|io|ai|co|net|org|dev|app|biz|info|co\.uk|xyz)(/\S*)?\b|\bcalendly\b|\bbit\.ly\b|\blinktr\.ee\b`).cta(),
+	f(offer, 2, `\bwe\s+(help|helped|enable|empower|work with|partner with|provide|offer|specialise in|specialize in|generate|deliver)\b`).product(),
+	f(offer, 2.5, `\bwe('ve| have)\s+(helped|worked with|built|developed|launched|created)\b`).product(),
+	f(offer, 2.5, `\bI('ve| have)?\s+help(ed)?\s+(\w+[\s-]+){0,4}(to\s+)?(get|land|grow|scale|build|increase|generate|achieve|step|make|find|reach|double|triple|save|reduce|win|close|attract|turn|create|become|plan|earn|boost|hire)\b`).product(),
+	f(offer, 2, `\bhelping\s+(\w+\s+){0,2}(`+audience+`)\b`).product(),
+	f(offer, 2, `\b(companies|businesses|teams|brands|firms|organi[sz]ations|people|clients)\s+(like|such as)\s+(yours|you)\b`).product(),
 	f(offer, 1, `\b(leaders|professionals|people|executives|founders|engineers)\s+like\s+you\b`),
-	f(offer, 2, `\b(our|my)\s+(\w+[\s-]+){0,2}(platform|solution|solutions|software|product|tool|app|services?|agency|portfolio|offer|offering|clients|customers|program|programme|coaching|consultancy|rates|pricing|saas|crm|playbook|masterclass|bootcamp|community|token|coin)\b`),
-	f(offer, 2, `\bwe('re| are)\s+(a|an)\s+(\w+[\s-]+){0,3}(agency|firm|company|consultancy|studio|shop|provider|vendor|partner|startup|platform)\b`),
-	f(offer, 1.5, `\b(book|schedule|grab|set up|hop on|jump on|arrange)\s+(a|an|your|some|\d+)?\s*(\w+[\s-]+){0,2}(demo|call|meeting|slot|session|chat|minutes|time in your calendar)\b`),
-	f(offer, 1, `\b\d+[\s-]?(min|mins|minute|minutes|minuten|minutos|minuti)\b`),
-	f(offer, 2, `\b(free[\s-]+(\w+[\s-]+){0,2}(trial|consultation|audit|assessment|strategy|session|discovery|call|playbook|guide|e-?book|webinar|masterclass|training|report|demo|quote|sample)|for free|free of charge|discount|\d+\s?%\s+off|promo|coupon|special offer|exclusive offer|limited[\s-]time|no obligation|no upfront|risk[\s-]free|guaranteed?|money[\s-]back)\b`),
-	f(offer, 2, `\bdemo\b|\bdémo\b`),
+	f(offer, 2, `\b(our|my)\s+(\w+[\s-]+){0,2}(platform|solution|solutions|software|product|tool|app|services?|agency|portfolio|offer|offering|clients|customers|program|programme|coaching|consultancy|rates|pricing|saas|crm|playbook|masterclass|bootcamp|community|token|coin)\b`).product(),
+	f(offer, 2, `\bwe('re| are)\s+(a|an)\s+(\w+[\s-]+){0,3}(agency|firm|company|consultancy|studio|shop|provider|vendor|partner|startup|platform)\b`).product(),
+	f(offer, 1.5, `\b(book|schedule|grab|set up|hop on|jump on|arrange)\s+(a|an|your|some|\d+)?\s*(\w+[\s-]+){0,2}(demo|call|meeting|slot|session|chat|minutes|time in your calendar)\b`).cta(),
+	f(offer, 1, `\b\d+[\s-]?(min|mins|minute|minutes|minuten|minutos|minuti)\b`).cta(),
+	f(offer, 2, `\b(free[\s-]+(\w+[\s-]+){0,2}(trial|consultation|audit|assessment|strategy|session|discovery|call|playbook|guide|e-?book|webinar|masterclass|training|report|demo|quote|sample)|for free|free of charge|discount|\d+\s?%\s+off|promo|coupon|special offer|exclusive offer|limited[\s-]time|no obligation|no upfront|risk[\s-]free|guaranteed?|money[\s-]back)\b`).cta(),
+	f(offer, 2, `\bdemo\b|\bdémo\b`).cta(),
 	f(offer, 2.5, `\b(grow|scale|boost|increase|double|triple|10x|skyrocket|maximi[sz]e|improve)\s+(your\s+)?(\w+\s+)?(business|revenue|sales|leads|pipeline|brand|profits?|income|roi|conversions?|clients|customers|visibility|reach|followers|bottom line)\b`),
 	f(offer, 2, `\b(more|qualified|b2b|generate|generating)\s+(\w+\s+)?(leads|clients|customers|appointments|sales|meetings|deals)\b|\blead\s+gen(eration)?\b`),
-	f(offer, 2, `\b(I'?d\s+love\s+to|let\s+me|happy\s+to|can|could)\s+show\s+you\b|\bshow(ing)?\s+(you\s+)?how\b|\bhow\s+(I|we)\s+can\s+help\b`),
-	f(offer, 1.5, `\b(send|share|give)\s+(you\s+|over\s+)?(a\s+|some\s+|our\s+|my\s+|\d+\s+)?(\w+[\s-]+)?(case stud(y|ies)|deck|brochure|proposal|video|portfolio|details|info|information|pricing|price list|posts)\b`),
-	f(offer, 1.5, `[$£€]\s?\d|\b\d+\s?k\+|\b\d+\s?(usd|eur|gbp|dollars|euros|pounds)\b|\bper\s+(hour|month|week|day|annum)\b|/(hour|hr|month|mo)\b`),
+	f(offer, 2, `\b(I'?d\s+love\s+to|let\s+me|happy\s+to|can|could)\s+show\s+you\b|\bshow(ing)?\s+(you\s+)?how\b|\bhow\s+(I|we)\s+can\s+help\b`).cta(),
+	f(offer, 1.5, `\b(send|share|give)\s+(you\s+|over\s+)?(a\s+|some\s+|our\s+|my\s+|\d+\s+)?(\w+[\s-]+)?(case stud(y|ies)|deck|brochure|proposal|video|portfolio|details|info|information|pricing|price list|posts)\b`).cta(),
+	// A price names something the sender sells.
+	f(offer, 1.5, `[$£€]\s?\d|\b\d+\s?k\+|\b\d+\s?(usd|eur|gbp|dollars|euros|pounds)\b|\bper\s+(hour|month|week|day|annum)\b|/(hour|hr|month|mo)\b`).product(),
 	f(offer, 2, `\b(cut|reduce|increase|boost|improve|save|lower|raise|grow|slash)\w*\b[^.?!]{0,40}?\bby\s+\d+\s?%|\b\d+\s?x\s+(faster|more|better|cheaper)\b|\b10x\b`),
 	f(offer, 3, `\b(crypto|bitcoin|btc|forex|binary options|defi|token (sale|launch)|nft|passive income|financial freedom|investment opportunity|investment|investors?|lucrative|returns? of|whitelist|airdrop|trading (signals|platform|account)|work(ing)? from home|business opportunity|earn\s+[$£€]?\d)\b`),
-	f(offer, 1, `\b(are you interested|if you('re| are) interested|let me know if (you('re| are) )?interested|worth a (chat|call|conversation|look)|would you be open to|are you open to|open to (hearing|learning|exploring)|learn more|would you like me to)\b|\binterested\s*\?`),
-	f(offer, 1, `\b(good|best|convenient)\s+time\s+to\s+(chat|talk|connect|speak|call|meet)\b`),
-	f(offer, 2, `\b(outsourc\w*|offshore|nearshore|white[\s-]label|dedicated (developers|team|engineers)|staff augmentation|dev shop|development services|seo|ppc|web design|ghostwrit\w*|appointment setting|cold (email|outreach)|recruitment agency|top talent|business owners)\b`),
-	f(offer, 1.5, `\b(dm|message|text|inbox|whatsapp)\s+me\b|\breply\s+("?[A-Z]+"?|to claim|now)\b|\b(telegram|whatsapp)\b|\bopen roles\b|\bfor busy\b`),
+	f(offer, 1, `\b(are you interested|if you('re| are) interested|let me know if (you('re| are) )?interested|worth a (chat|call|conversation|look)|would you be open to|are you open to|open to (hearing|learning|exploring)|learn more|would you like me to)\b|\binterested\s*\?`).cta(),
+	f(offer, 1, `\b(good|best|convenient)\s+time\s+to\s+(chat|talk|connect|speak|call|meet)\b`).cta(),
+	f(offer, 2, `\b(outsourc\w*|offshore|nearshore|white[\s-]label|dedicated (developers|team|engineers)|staff augmentation|dev shop|development services|seo|ppc|web design|ghostwrit\w*|appointment setting|cold (email|outreach)|recruitment agency|top talent|business owners)\b`).product(),
+	f(offer, 1.5, `\b(dm|message|text|inbox|whatsapp)\s+me\b|\breply\s+("?[A-Z]+"?|to claim|now)\b|\b(telegram|whatsapp)\b|\bfor busy\b`).cta(),
 	f(offer, 1.5, `\b(are you (the right person|looking (to|for))|is your (website|business|team|company)\b|quick (question|one)\b)`),
-	f(offer, 2, `\b(secure|claim|reserve|book)\s+your\s+(\w+\s+)?(spot|seat|place|slot|session)\b`),
-	f(offer, 2.5, `\b(unsere?[nm]?\s+(Lösung|Plattform|Software|Agentur|Dienstleistung\w*)|wir helfen|nuestr[ao]s?\s+(solución|plataforma|servicios?|agencia|producto)|ayudamos a|notre\s+(solution|plateforme|agence|offre|logiciel|produit)|nous aidons|la nostra\s+(soluzione|piattaforma|agenzia|offerta)|aiutiamo|nossa\s+(solução|plataforma|agência)|ajudamos)\b`),
+	f(offer, 2, `\b(secure|claim|reserve|book)\s+your\s+(\w+\s+)?(spot|seat|place|slot|session)\b`).cta(),
+	f(offer, 2.5, `\b(unsere?[nm]?\s+(Lösung|Plattform|Software|Agentur|Dienstleistung\w*)|wir helfen|nuestr[ao]s?\s+(solución|plataforma|servicios?|agencia|producto)|ayudamos a|notre\s+(solution|plateforme|agence|offre|logiciel|produit)|nous aidons|la nostra\s+(soluzione|piattaforma|agenzia|offerta)|aiutiamo|nossa\s+(solução|plataforma|agência)|ajudamos)\b`).product(),
 	f(offer, 1, `\bleads\b`),
 	// The sender describing a service they sell, in general terms.
-	f(offer, 1.5, `\b(I|we)('m| am|'re| are)\s+(a|an)\s+(\w+[\s-]+){0,3}(coach|consultant|adviser|advisor|marketer|agency|freelancer|broker|realtor|agent|copywriter|ghostwriter|trainer|mentor)\b|\bI\s+run\s+(a|an)\s+(\w+[\s-]+){0,3}(agency|firm|consultancy|business|studio|company|shop)\b|\bje suis\s+(\w+\s+)?(consultant|coach|conseiller)\b|\bsoy\s+(\w+\s+)?(consultor|coach|asesor)\b|\bj'accompagne\b`),
-	f(offer, 1.5, `\b(I|we|I'd|we'd|I'm|we're|I've|we've|happy|able|can)\s+(\w+\s+){0,2}(offer|offers|offering|provide|providing|present|put together|deliver|supply|sell|source)\b|\b(our|my)\s+(\w+\s+){0,2}(company|team|experts|firm|agency)\s+(offers?|provides?|delivers?|builds?|can)\b`),
+	f(offer, 1.5, `\b(I|we)('m| am|'re| are)\s+(a|an)\s+(\w+[\s-]+){0,3}(coach|consultant|adviser|advisor|marketer|agency|freelancer|broker|realtor|agent|copywriter|ghostwriter|trainer|mentor)\b|\bI\s+run\s+(a|an)\s+(\w+[\s-]+){0,3}(agency|firm|consultancy|business|studio|company|shop)\b|\bje suis\s+(\w+\s+)?(consultant|coach|conseiller)\b|\bsoy\s+(\w+\s+)?(consultor|coach|asesor)\b|\bj'accompagne\b`).product(),
+	f(offer, 1.5, `\b(I|we|I'd|we'd|I'm|we're|I've|we've|happy|able|can)\s+(\w+\s+){0,2}(offer|offers|offering|provide|providing|present|put together|deliver|supply|sell|source)\b|\b(our|my)\s+(\w+\s+){0,2}(company|team|experts|firm|agency)\s+(offers?|provides?|delivers?|builds?|can)\b`).product(),
 	f(offer, 1, `\b(price|prices|pricing|cost|costs|wholesale|affordable|cheap|complimentary|premium|catalogue|catalog|showroom|early bird|membership|accelerator|mastermind|drop-in replacement|pre-vet\w*|followers|upvote|chiffre d'affaires|pme)\b`),
 	f(offer, 2, `\b(half|fraction of)\s+the\s+(cost|price)\b|\b\d+\s+out\s+of\s+\d+\b|\bwithin\s+\d+\s+(hours|days|weeks)\b|\b\d[\d,.]*\+\s+\w+|\b\d+\s?x\s+(growth|revenue|roi|leads)\b`),
-	f(offer, 1.5, `\b(are you (struggling|tired|spending|losing|still)|struggl\w+ (to|with)|tired of|overpay\w*|pain points?)\b`),
+	f(offer, 1.5, `\b(are you (struggling|tired|spending|losing|still)|struggl\w+ (to|with)|tired of|overpay\w*|pain points?|(feel|feels|feeling|felt)\s+(stuck|overwhelmed|burnt out|burned out))\b`),
 	f(offer, 1.5, `\b(spots? left|ends (today|tomorrow|friday|monday|soon)|last chance|only \d+ (spots|places|seats)|today only|act now|don'?t miss)\b`),
 	f(offer, 1.5, `\b(losing|wasting)\s+(thousands|millions|money|hours|customers|revenue|deals)\b|\b(your\s+\w+|they|you)\s+(would|will)\s+love\b|\bwe\s+have\s+(a|an)\s+(new\s+)?\w+\s+(that|which)\b|\b(happy|glad)\s+to\s+(send|share|give|set you up)\b|\b(should|can|shall|may)\s+I\s+send\b|\b(high[\s-]yield|family office|confidential information|seeking partners|joint venture)\b`),
-	f(offer, 1, `\b(want (the|more) details|want to see (it|how)|see it in action|fancy a|let'?s talk\b|shall we|request a|visit our|link in (my|the) (profile|bio)|contact us)\b|\bfree\b`),
+	f(offer, 1, `\b(want (the|more) details|want to see (it|how)|see it in action|fancy a|let'?s talk\b|shall we|request a|visit our|link in (my|the) (profile|bio)|contact us)\b|\bfree\b`).cta(),
 	// The sender as a service provider to a class of people ("I help tech
 	// leaders ...", "we partner with Staff+ engineers ..."), whatever the
 	// verb that follows.
-	f(offer, 2.5, `\b(I|we)\s+(\w+ly\s+)?(help|helps|partner with|empower|enable)\s+(\S+\s+){0,2}?(`+audience+`|candidates|individuals|women|men|students|graduates|job seekers)\b|\bwe\s+(\w+ly\s+)?(helped|partnered with)\b`),
+	f(offer, 2.5, `\b(I|we)\s+(\w+ly\s+)?(help|helps|partner with|empower|enable)\s+(\S+\s+){0,2}?(`+audience+`|candidates|individuals|women|men|students|graduates|job seekers)\b|\bwe\s+(\w+ly\s+)?(helped|partnered with)\b`).product(),
 	// Imperative calls to action pointing at the sender's own things.
-	f(offer, 2, `\b(check out|take a look at|have a look at|sign up|subscribe to|download|register for|try)\s+(my|our)\s+(\w+[\s-]+){0,2}?(book|course|product|app|tool|podcast|channel|newsletter|website|site|page|platform|offer|program|programme|community|event|webinar|launch|service)\b|\b(register|sign up|apply|join|book|enrol|enroll|download it)\s+(here|now|today|below)\b|\b(try it|try us)\b`),
+	f(offer, 2, `\b(check out|take a look at|have a look at|sign up|subscribe to|download|register for|try)\s+(my|our)\s+(\w+[\s-]+){0,2}?(book|course|product|app|tool|podcast|channel|newsletter|website|site|page|platform|offer|program|programme|community|event|webinar|launch|service)\b|\b(register|sign up|apply|join|book|enrol|enroll|download it)\s+(here|now|today|below)\b|\b(try it|try us)\b`).cta(),
 	// Giving something away to start a relationship, or supply on demand.
-	f(offer, 1.5, `\b(first|initial|intro(ductory)?)\s+(\w+\s+)?(consultation|session|call|month|audit|lesson|class|week)\s+(is\s+)?(on (me|us|the house)|free)\b|\bno\s+(\w+\s+)?(fees?|charges?|commitment|obligation)\b|\bat no (cost|charge)\b`),
-	f(offer, 2, `\b(we have|we've got|our)\s+(\S+\s+){0,2}?(developers|engineers|talent|candidates|consultants|designers|experts|specialists|freelancers|programmers)\b[^.!?]{0,40}\b(available|ready|on hand|on demand|on call)\b`),
-	f(offer, 1.5, `\bworth\s+(a\s+)?(\w+\s+)?(chat|call|conversation|look|exploring|discussing|a try|talking|your time)\b|\b(do|achieve|deliver|get|did)\s+(the same|similar (results|numbers))\s+for\b`),
-	f(offer, 1.5, `\b(software house|dev shop|development shop|agency|consultancy|vendor|reseller)\b[^.!?]{0,60}\b(rates|prices|pricing|competitive|affordable|budget|cost)\b`),
+	f(offer, 1.5, `\b(first|initial|intro(ductory)?)\s+(\w+\s+)?(consultation|session|call|month|audit|lesson|class|week)\s+(is\s+)?(on (me|us|the house)|free)\b|\bno\s+(\w+\s+)?(fees?|charges?|commitment|obligation)\b|\bat no (cost|charge)\b`).cta(),
+	f(offer, 2, `\b(we have|we've got|our)\s+(\S+\s+){0,2}?(developers|engineers|talent|candidates|consultants|designers|experts|specialists|freelancers|programmers)\b[^.!?]{0,40}\b(available|ready|on hand|on demand|on call)\b`).product(),
+	f(offer, 1.5, `\bworth\s+(a\s+)?(\w+\s+)?(chat|call|conversation|look|exploring|discussing|a try|talking|your time)\b|\b(do|achieve|deliver|get|did)\s+(the same|similar (results|numbers))\s+for\b`).cta(),
+	f(offer, 1.5, `\b(software house|dev shop|development shop|agency|consultancy|vendor|reseller)\b[^.!?]{0,60}\b(rates|prices|pricing|competitive|affordable|budget|cost)\b`).product(),
+	// The sender's business serving a class of clients ("we've been working
+	// with a few analytics firms", "I work with technical leaders who feel
+	// stuck"): a service described by whom it is for.
+	f(offer, 2.5, `\bwe('ve| have)?\s+(been\s+)?(working|partnering|worked|partnered)\s+with\s+(\S+\s+){0,3}?(`+audience+`)\b`).product(),
+	f(offer, 2.5, `\b(I|we)\s+(\w+ly\s+)?(work with|coach|support|guide)\s+(\S+\s+){0,2}?(`+audience+`|candidates|individuals|women|men|students|graduates)\s+(who|that|to|through)\b`).product(),
+	// A product the sender made, described by what it does, and the
+	// vocabulary products are sold with.
+	f(offer, 2, `\b(we|I)\s+(just\s+)?(built|developed|launched|created|made|build|make|are building|'re building)\s+(a|an)\s+(\S+\s+){0,3}?(that|which)\s+(\w+s|can|will|cuts|does)\b`).product(),
+	f(offer, 1.5, `\b(out of the box|turn-?key|plug[\s-]and[\s-]play|off[\s-]the[\s-]shelf|fully[\s-]managed|managed\s+(service|platform|solution|offering|version)|no-code|low-code|white-glove)\b`).product(),
+	// Offers to get the reader started on the product.
+	f(offer, 1.5, `\b(set you up|get you (set up|started|onboarded)|early access|beta access|trial\s+(account|period|licen[cs]e|version|run)|\d+[\s-](day|week|month)\s+trial|(would|could|might)\s+it\s+be\s+(useful|helpful|valuable|of interest|worth it)\s+if\s+(I|we))\b`).cta(),
+	// A startup recruiting its first customers.
+	f(offer, 2.5, `\b(design partners?|early adopters|beta\s+(users|testers|customers)|pilot\s+(customers|partners|users|programme|program)|onboarding\s+(\S+\s+){0,3}?(partners|customers|clients|users))\b`).product(),
+	f(offer, 1, `\b(closed|raised|announced)\s+(our|a|the)\s+(\S+\s+){0,2}?(round|funding)\b`),
+	f(offer, 1, `\b(natural|perfect|great|good|ideal|obvious)\s+fit\b`).cta(),
+	// Business "opportunities": multi-level marketing and side incomes.
+	f(offer, 2.5, `\b(be your own boss|work from anywhere|side\s+(hustle|income|gig|business)|on the side of your|9[\s-]to[\s-]5|extra income|residual income|time freedom|set your own hours|fast[\s-]growing\s+(\w+\s+){0,2}?(business|brand)|motivated (people|individuals))\b`).product(),
+	f(offer, 1, `\bjoin my team\b`),
+	// "We offer" in the other languages.
+	f(offer, 2, `\b(oferujemy|pomagamy|ofrecemos|offriamo|oferecemos|nous proposons|wir bieten|bieten wir|wij bieden|bieden wij|we bieden)\b`).product(),
 	// The same families in the other languages LinkedIn notes come in.
-	f(offer, 2.5, `\b(wir unterstützen|unterstützen wir|wir begleiten|wij helpen|we helpen|helpen wij|wij ondersteunen|nous accompagnons|nous aidons|apoyamos|acompañamos|supportiamo|accompagniamo|apoiamos|ajudamos)\b`),
-	f(offer, 2, `\b(empresas|compañías|negocios|entreprises|sociétés|Unternehmen|Firmen|aziende|imprese|bedrijven|organisaties|organizaciones)\s+(como|comme|wie|come|zoals)\b`),
-	f(offer, 2, `\b(somos|nous sommes|wir sind|siamo|wij zijn|we zijn)\s+(un|una|uma|um|une|ein|eine|een|un')\s*(\S+\s+){0,2}?(agencia|agência|agence|Agentur|agenzia|bureau|empresa|entreprise|société|Firma|Unternehmen|azienda|software house|consultora|consultoria|cabinet|studio|startup|bedrijf|fornitore|proveedor|fornecedor|Anbieter|leverancier)\b`),
-	f(offer, 1.5, `\b(llamada|videollamada|reunión|appel|visio|échange|Gespräch|Telefonat|chiamata|call|ligação|reunião|conversa|gesprek|kennismaking|belletje)\s+(rápida|breve|corta|rapide|veloce|curta|kort)\b|\b(kurzes|kurze|kurzen|court|petit|breve|rápida|korte|kort|pequena)\s+(\S+\s+)?(Gespräch|Telefonat|Austausch|échange|appel|chiamata|call|llamada|conversa|gesprek|kennismaking|belletje|reunião|reunión)\b`),
+	f(offer, 2.5, `\b(wir unterstützen|unterstützen wir|wir begleiten|wij helpen|we helpen|helpen wij|wij ondersteunen|nous accompagnons|nous aidons|apoyamos|acompañamos|supportiamo|accompagniamo|apoiamos|ajudamos)\b`).product(),
+	f(offer, 2, `\b(empresas|compañías|negocios|entreprises|sociétés|Unternehmen|Firmen|aziende|imprese|bedrijven|organisaties|organizaciones)\s+(como|comme|wie|come|zoals)\b`).product(),
+	f(offer, 2, `\b(somos|nous sommes|wir sind|siamo|wij zijn|we zijn)\s+(un|una|uma|um|une|ein|eine|een|un')\s*(\S+\s+){0,2}?(agencia|agência|agence|Agentur|agenzia|bureau|empresa|entreprise|société|Firma|Unternehmen|azienda|software house|consultora|consultoria|cabinet|studio|startup|bedrijf|fornitore|proveedor|fornecedor|Anbieter|leverancier)\b`).product(),
+	f(offer, 1.5, `\b(llamada|videollamada|reunión|appel|visio|échange|Gespräch|Telefonat|chiamata|call|ligação|reunião|conversa|gesprek|kennismaking|belletje)\s+(rápida|breve|corta|rapide|veloce|curta|kort)\b|\b(kurzes|kurze|kurzen|court|petit|breve|rápida|korte|kort|pequena)\s+(\S+\s+)?(Gespräch|Telefonat|Austausch|échange|appel|chiamata|call|llamada|conversa|gesprek|kennismaking|belletje|reunião|reunión)\b`).cta(),
 	f(offer, 1, `\b(precios|prix|Preise[nr]?|prezzi|preços|prijzen|tarifas|tarifs|tariffe|tarieven)\s+(\S+\s+)?(competitiv\w*|compétitifs|wettbewerbsfähig\w*|concorrenciais|accessibles|asequibles|accessibili|scherpe|günstig\w*)\b|\b(competitive|unbeatable|affordable|low)\s+(rates|prices|pricing)\b`),
 
 	// Questions and requests about the recipient's own work.
@@ -249,8 +292,21 @@ var noteFeatures = []noteFeature{
 	f(ask, 1, `\b(appreciate|value)\s+(any|your)\s+(advice|perspective|input|thoughts|feedback|opinion)\b`),
 	f(ask, 1.5, `\b(votre|ton|ta|tu|su|il tuo|la tua|Ihr|dein|sua|seu)\s+(équipe|equipo|team|squadra|Team|equipe)\b`),
 
+	// Invitations to contribute the recipient's own work: a talk, a paper.
+	f(ask, 3, `\b(love|like|want|invite|inviting)\s+(you|to have you|to invite you)\s+to\s+(speak|submit|present|give|talk|contribute|write|review)\b|\bsubmit\s+(a|your)\s+(talk|paper|proposal|abstract|session)\b`),
+
 	// Specific references.
-	f(reference, 2.5, `\b(your|ur)\s+(recent\s+|latest\s+|last\s+|great\s+|excellent\s+)?(`+contentWords+`|work on|work at|work with|team at|experience at|talk at|presentation at|research on)\b`),
+	f(reference, 2.5, `\b(your|ur)\s+(recent\s+|latest\s+|last\s+|great\s+|excellent\s+)?(`+contentWords+`|work on|work at|work with|talk at|presentation at|research on)\b`),
+	// The recipient's work named with words in between ("your otel-go
+	// instrumentation work on GitHub", "your Go concurrency post").
+	f(reference, 2.5, `\b(your|ur)\s+([\w-]+\s+){1,2}?(work\s+(on|at|in|with|for)|post|posts|article|blog post|talk|keynote|paper|podcast|thread|write-?up|series|slides|thesis|research|library|repo|repository|migration|rollout|rewrite)\b`),
+	// The recipient's employer named through their job: pitches use it as
+	// a hook as often as colleagues do.
+	f(reference, 2.5, `\b(your|ur)\s+(team|experience|role|job|position)\s+(at|with)\b`).weakened(),
+	// The sender placing themselves in a team or shared context ("tom
+	// from the platform team at ...").
+	f(reference, 2, `\bfrom\s+the\s+(\S+\s+){0,2}?team\s+(at|here|in|on)\b`),
+	f(reference, 1.5, `\b(programme|program)\s+committee\b|\bcall\s+for\s+(papers|proposals|speakers|talks)\b`),
 	f(reference, 2, `\b(saw|seen|read|watched|heard|listened to|enjoyed|loved|liked|attended|followed|found|came across)\s+(\w+\s+){0,2}(your|ur|the|that)\s+(\w+\s+){0,2}(`+contentWords+`)\b`),
 	f(reference, 2.5, `\b(we met|met you|meeting you|chatted|chatting|spoke|speaking|talked|talking|sat next to|nice to meet|great to meet|good to meet|nice meeting|great meeting|good meeting|bumped into)\b[^.!?]{0,40}\b(at|during|after)\b`),
 	f(reference, 3, `\bwe met\b|\bwe('ve)?\s+(worked|studied|overlapped|spoke|talked|chatted|shared|sat|played|trained|went)\b|\bworked together\b|\boverlapped\b|\b(former|ex-|old)\s?(colleague|classmate|teammate|coworker|co-worker|boss|manager)\b`),
@@ -350,9 +406,13 @@ type noteScore struct {
 	best [4]string  // strongest phrase of each kind
 	top  [4]float64 // its weight
 	// weakRef is the part of sum[reference] that pitches share with real
-	// notes: named entities and the [me] terms. An offer dressed up with
-	// the recipient's company name is still an offer.
+	// notes: named entities, the [me] terms and the recipient's employer.
+	// An offer dressed up with the recipient's company name is still an
+	// offer.
 	weakRef float64
+	// product and cta are the parts of sum[offer] that describe the
+	// sender's own product or service, and that call the reader to act.
+	product, cta float64
 	// words is the note's length in words.
 	words int
 }
@@ -360,19 +420,43 @@ type noteScore struct {
 func (s *noteScore) add(kind evidenceKind, w float64, phrase string) {
 	s.sum[kind] += w
 	if w > s.top[kind] {
-		s.top[kind], s.best[kind] = w, clip(strings.TrimSpace(phrase), 80)
+		s.top[kind], s.best[kind] = w, clip(stripGreeting(strings.TrimSpace(phrase)), 80)
 	}
+}
+
+// greetingLead is a salutation at the start of an evidence phrase: "Hi
+// Robin, " or "Dear Dr Lee - ".
+var greetingLead = regexp.MustCompile(`(?i)^(hi|hello|hey|dear|hiya|greetings|good (morning|afternoon|evening)|hola|ciao|bonjour|hallo|olá|ola|salut|hoi|cześć|witam)\b[^,.!?:;\n–—-]{0,30}[,.!?:;\n–—-]+\s*`)
+
+// stripGreeting drops a leading salutation from an evidence phrase, so
+// that "Hi Robin, Marco de Vries suggested" reads "Marco de Vries
+// suggested". A phrase that is nothing but a greeting is kept.
+func stripGreeting(phrase string) string {
+	if loc := greetingLead.FindStringIndex(phrase); loc != nil && loc[1] < len(phrase) {
+		return phrase[loc[1]:]
+	}
+	return phrase
 }
 
 func (s *noteScore) decide() (NoteClass, string) {
 	offered, asked, ref, vag := s.sum[offer], s.sum[ask], s.sum[reference], s.sum[vague]
 	specific := ref + asked
 	strong := specific - s.weakRef
+	strongRef := ref - s.weakRef
 	if s.words <= 6 && specific < 1 {
 		vag++
 	}
 	switch {
-	case offered >= 3 && offered > asked+1:
+	// The sender's own product or service, described, with a call to
+	// action is a pitch even when the note first cites the recipient's
+	// work: the citation is the hook.
+	case s.product >= 2 && s.cta >= 1 && offered >= 3 && offered > asked:
+		return NotePitch, s.best[offer]
+	// Calls to action alone (no product of the sender's) weigh against
+	// both the questions and the references to the recipient's work: a
+	// recruiter or organiser who cites the work and offers details is
+	// making a specific approach.
+	case offered >= 3 && offered > asked+1+s.uncountered(strongRef):
 		return NotePitch, s.best[offer]
 	case offered >= 1.5 && strong < 2 && offered > vag:
 		return NotePitch, s.best[offer]
@@ -386,6 +470,15 @@ func (s *noteScore) decide() (NoteClass, string) {
 	return NoteGeneric, s.best[vague]
 }
 
+// uncountered is what the references to the recipient weigh against the
+// offers: nothing once the sender describes a product of their own.
+func (s *noteScore) uncountered(strongRef float64) float64 {
+	if s.product > 0 {
+		return 0
+	}
+	return strongRef
+}
+
 func (s *noteScore) specificEvidence() string {
 	if s.top[ask] > s.top[reference] {
 		return s.best[ask]
@@ -393,30 +486,145 @@ func (s *noteScore) specificEvidence() string {
 	return s.best[reference]
 }
 
-// scoreNote gathers the evidence in note.
+// emailAddress is an e-mail address in a note. It is contact data, not a
+// link to a site: its domain must not count as one.
+var emailAddress = regexp.MustCompile(`[\pL\pN._%+-]+@[\pL\pN-]+(\.[\pL\pN-]+)+`)
+
+// hit is one match of one feature.
+type hit struct {
+	ft         *noteFeature
+	start, end int
+	text       string
+}
+
+// scoreNote gathers the evidence in note. Matches of one kind that
+// overlap are one piece of evidence: only the strongest counts, so two
+// patterns that both fit "happy to share details" do not add up.
 func scoreNote(note string, me Me) noteScore {
 	text := noteReplacer.Replace(note)
+	text = emailAddress.ReplaceAllString(text, "(e-mail address)")
 	var s noteScore
 	s.words = len(strings.Fields(text))
 	lower := strings.ToLower(text)
+	var hits [4][]hit
 	for i := range noteFeatures {
 		ft := &noteFeatures[i]
 		if !ft.mayMatch(lower) {
 			continue
 		}
-		ms := ft.re.FindAllString(text, 3)
-		if ft.kind == offer {
-			ms = slices.DeleteFunc(ms, isSelfReport)
+		n := 0
+		for _, loc := range findWords(ft.re, text, 8) {
+			m := text[loc[0]:loc[1]]
+			if ft.kind == offer && isSelfReport(m) {
+				continue
+			}
+			hits[ft.kind] = append(hits[ft.kind], hit{ft, loc[0], loc[1], m})
+			if n++; n == 3 {
+				break
+			}
 		}
-		for i, m := range ms {
+	}
+	for kind := range hits {
+		kept := strongestDisjoint(hits[kind])
+		seen := map[*noteFeature]int{}
+		for _, h := range kept {
+			seen[h.ft]++
 			// Repeats of one feature count for less each time.
-			s.add(ft.kind, ft.weight/float64(i+1), m)
+			w := h.ft.weight / float64(seen[h.ft])
+			s.add(h.ft.kind, w, h.text)
+			switch {
+			case h.ft.weak:
+				s.weakRef += w
+			case h.ft.role == roleProduct:
+				s.product += w
+			case h.ft.role == roleCTA:
+				s.cta += w
+			}
 		}
 	}
 	claims(text, &s)
 	meTerms(text, me, &s)
 	entities(text, me, &s)
 	return s
+}
+
+// strongestDisjoint keeps, among overlapping hits, the heaviest one (the
+// earlier one on ties), and returns the kept hits in text order.
+func strongestDisjoint(hits []hit) []hit {
+	if len(hits) < 2 {
+		return hits
+	}
+	byWeight := slices.Clone(hits)
+	slices.SortStableFunc(byWeight, func(a, b hit) int {
+		switch {
+		case a.ft.weight > b.ft.weight:
+			return -1
+		case a.ft.weight < b.ft.weight:
+			return 1
+		}
+		return a.start - b.start
+	})
+	var kept []hit
+	for _, h := range byWeight {
+		if !slices.ContainsFunc(kept, func(k hit) bool { return h.start < k.end && k.start < h.end }) {
+			kept = append(kept, h)
+		}
+	}
+	slices.SortFunc(kept, func(a, b hit) int { return a.start - b.start })
+	return kept
+}
+
+// findWords returns up to n matches of re in text that begin and end on
+// Unicode word boundaries. Go's \b knows only ASCII letters, so it sees a
+// boundary inside "jesteśmy" before "my"; a match whose edge letter
+// touches another letter, one of them outside ASCII, is dropped.
+// Patterns therefore write \b only next to ASCII letters; a word that
+// starts or ends with another letter is left unbounded in the pattern and
+// bounded here.
+func findWords(re *regexp.Regexp, text string, n int) [][]int {
+	locs := re.FindAllStringIndex(text, -1)
+	out := locs[:0]
+	for _, loc := range locs {
+		if len(out) == n {
+			break
+		}
+		if unicodeEdges(text, loc[0], loc[1]) {
+			out = append(out, loc)
+		}
+	}
+	return out
+}
+
+// matchWords reports whether re matches text on Unicode word boundaries.
+func matchWords(re *regexp.Regexp, text string) bool {
+	return len(findWords(re, text, 1)) > 0
+}
+
+// unicodeEdges reports whether text[start:end] does not continue a word
+// on either side, where one of the two touching letters is not ASCII
+// (ASCII edges are the pattern's business).
+func unicodeEdges(text string, start, end int) bool {
+	if start >= end {
+		return true
+	}
+	glued := func(a, b rune) bool {
+		return isWordRune(a) && isWordRune(b) && (a >= utf8.RuneSelf || b >= utf8.RuneSelf)
+	}
+	if start > 0 {
+		prev, _ := utf8.DecodeLastRuneInString(text[:start])
+		first, _ := utf8.DecodeRuneInString(text[start:])
+		if glued(prev, first) {
+			return false
+		}
+	}
+	if end < len(text) {
+		last, _ := utf8.DecodeLastRuneInString(text[:end])
+		next, _ := utf8.DecodeRuneInString(text[end:])
+		if glued(last, next) {
+			return false
+		}
+	}
+	return true
 }
 
 // senderVoice finds a clause whose subject is the sender's business: "we",
@@ -432,7 +640,7 @@ var metric = regexp.MustCompile(`(?i)\d\s?%|\b\d+(\.\d+)?\s?x\b|\bin half\b|\bha
 // in the sender's voice are a value proposition. It counts once.
 func claims(text string, s *noteScore) {
 	for _, sentence := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n;", r) }) {
-		if m := metric.FindString(sentence); m != "" && senderVoice.MatchString(sentence) && !isSelfReport(sentence) {
+		if matchWords(metric, sentence) && matchWords(senderVoice, sentence) && !isSelfReport(sentence) {
 			s.add(offer, 2, strings.TrimSpace(sentence))
 			return
 		}
@@ -440,19 +648,25 @@ func claims(text string, s *noteScore) {
 }
 
 // meTerms adds the [me] companies, schools, topics and locations the note
-// names. Short terms ("Go") must match their case, so that "go" the verb
-// does not count.
+// names, in any case ("northwind" counts). Only terms of at most three
+// letters must match their case, so that "go" the verb is not "Go" the
+// language. A company's first word ("Northwind" for "Northwind
+// Analytics") counts on its own unless it is an everyday word ("General",
+// "First"), which must then be capitalised.
 func meTerms(text string, me Me, s *noteScore) {
 	type group struct {
 		terms  []string
 		weight float64
 	}
 	var companies []string
+	caseSensitive := map[string]bool{}
 	for _, c := range me.Companies {
 		companies = append(companies, c)
-		// "Northwind" for "Northwind Analytics", matched with its case.
 		if w := strings.Fields(c); len(w) > 1 && utf8.RuneCountInString(w[0]) >= 4 && isUpperStart(w[0]) {
 			companies = append(companies, w[0])
+			if everydayWords[strings.ToLower(w[0])] {
+				caseSensitive[w[0]] = true
+			}
 		}
 	}
 	for _, g := range []group{{companies, 3}, {me.Schools, 3}, {me.Topics, 3}, {me.Locations, 1.5}} {
@@ -461,13 +675,27 @@ func meTerms(text string, me Me, s *noteScore) {
 			if t == "" {
 				continue
 			}
-			caseSensitive := utf8.RuneCountInString(t) <= 3 || !strings.Contains(t, " ") && isUpperStart(t) && slices.Contains(companies, t)
-			if _, ok := findWord(text, t, caseSensitive); ok {
+			cs := utf8.RuneCountInString(t) <= 3 || caseSensitive[t]
+			if _, ok := findWord(text, t, cs); ok {
 				s.add(reference, g.weight, t)
 				s.weakRef += g.weight
 			}
 		}
 	}
+}
+
+// everydayWords are common words that start company names ("General
+// Electric", "First Direct"): alone and in lower case they name nothing.
+var everydayWords = map[string]bool{
+	"general": true, "first": true, "national": true, "united": true, "global": true, "digital": true,
+	"royal": true, "international": true, "open": true, "smart": true, "blue": true, "green": true,
+	"black": true, "white": true, "bright": true, "data": true, "cloud": true, "tech": true,
+	"software": true, "systems": true, "solutions": true, "group": true, "capital": true, "bank": true,
+	"health": true, "energy": true, "apple": true, "target": true, "shell": true, "square": true,
+	"stripe": true, "block": true, "next": true, "north": true, "south": true, "east": true, "west": true,
+	"city": true, "central": true, "modern": true, "simple": true, "rapid": true, "true": true,
+	"prime": true, "core": true, "metro": true, "british": true, "american": true, "european": true,
+	"standard": true, "universal": true, "premier": true, "alpha": true, "delta": true, "summit": true,
 }
 
 func isUpperStart(w string) bool {
@@ -512,7 +740,7 @@ func entities(text string, me Me, s *noteScore) {
 	var total float64
 	for _, clause := range splitClauses(body) {
 		weight := 0.6
-		if firstPerson.MatchString(clause) && !strings.Contains(strings.ToLower(clause), "you") {
+		if matchWords(firstPerson, clause) && !strings.Contains(strings.ToLower(clause), "you") {
 			weight = 0.25
 		}
 		words := strings.Fields(clause)
@@ -597,7 +825,7 @@ func stripSignoff(text string) string {
 var germanWords = regexp.MustCompile(`(?i)\b(ich|und|mit|sie|ihnen|ihr|ihrem|mein|meinem|wir|der|die|das|für|nicht|ein|eine|zu|haben|würde|gerne|mich|freuen|auf|bei|unternehmen)\b`)
 
 func looksGerman(text string) bool {
-	return len(germanWords.FindAllString(text, 4)) >= 3
+	return len(findWords(germanWords, text, 3)) >= 3
 }
 
 var (
@@ -612,10 +840,10 @@ var (
 // isSelfReport reports whether an offer-like phrase is the sender speaking
 // of their own results or experience rather than selling results to others.
 func isSelfReport(phrase string) bool {
-	m := selfResult.FindString(phrase)
-	if m == "" {
+	locs := findWords(selfResult, phrase, 1)
+	if len(locs) == 0 {
 		return false
 	}
-	lm := strings.ToLower(m)
-	return strings.Contains(lm, "year") || strings.Contains(lm, "yr") || !forOthers.MatchString(phrase)
+	lm := strings.ToLower(phrase[locs[0][0]:locs[0][1]])
+	return strings.Contains(lm, "year") || strings.Contains(lm, "yr") || !matchWords(forOthers, phrase)
 }
