@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -151,16 +150,9 @@ func pickAccount(s *setupResult, name string) (inbox.Account, error) {
 	return inbox.Account{}, configError{fmt.Errorf("%s: no account named %q; the accounts are %s", displayPath(s.path), name, strings.Join(names, ", "))}
 }
 
-// stateDir is the config's state_dir ("~/" meaning the home directory),
-// else the default state directory.
+// stateDir is the config's state_dir (made absolute by config.Load), else
+// the default state directory.
 func stateDir(f *config.File) (string, error) {
-	if rest, ok := strings.CutPrefix(f.StateDir, "~/"); ok {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", configError{fmt.Errorf("state_dir %q: %w", f.StateDir, err)}
-		}
-		return filepath.Join(home, rest), nil
-	}
 	if f.StateDir != "" {
 		return f.StateDir, nil
 	}

@@ -130,7 +130,47 @@ func Load(path string) (*File, error) {
 	if len(data) > MaxSize {
 		return nil, invalidf(nil, "%s: larger than %d bytes", path, MaxSize)
 	}
-	return parse(path, data, st.Mode().Perm())
+	f, err := parse(path, data, st.Mode().Perm())
+	if err != nil {
+		return nil, err
+	}
+	if err := f.resolvePaths(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// resolvePaths makes the file paths in f absolute: "~/" means the home
+// directory, and a relative path is relative to dir, the config file's
+// folder, so a config means the same under cron as in a shell.
+func (f *File) resolvePaths(dir string) error {
+	fix := func(key string, p *string) error {
+		switch {
+		case *p == "" || filepath.IsAbs(*p):
+		case strings.HasPrefix(*p, "~/"):
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return invalidf(err, "%s %q: %v", key, *p, err)
+			}
+			*p = filepath.Join(home, (*p)[2:])
+		default:
+			abs, err := filepath.Abs(filepath.Join(dir, *p))
+			if err != nil {
+				return invalidf(err, "%s %q: %v", key, *p, err)
+			}
+			*p = abs
+		}
+		return nil
+	}
+	if err := fix("state_dir", &f.StateDir); err != nil {
+		return err
+	}
+	for i := range f.Accounts {
+		if err := fix(fmt.Sprintf("account[%d].tls_ca_file", i), &f.Accounts[i].TLSCAFile); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Parse decodes and validates a config held in memory (the embedded

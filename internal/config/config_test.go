@@ -129,7 +129,7 @@ func TestLoadErrors(t *testing.T) {
 func TestPasswordPermissions(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "config.toml")
-	body := []byte("[[account]]\nname = \"a\"\nhost = \"imap.example.com\"\npassword = \"s3cret\"\n")
+	body := []byte("[[account]]\nname = \"a\"\nhost = \"imap.example.com\"\nusername = \"u\"\npassword = \"s3cret\"\n")
 	if err := os.WriteFile(p, body, 0o640); err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestPasswordPermissions(t *testing.T) {
 		t.Errorf("Load: accounts = %+v", f.Accounts)
 	}
 	// No password, any mode: fine.
-	if err := os.WriteFile(p, []byte("[[account]]\nname = \"a\"\npassword_env = \"X\"\n"), 0o644); err != nil {
+	if err := os.WriteFile(p, []byte("[[account]]\nname = \"a\"\nhost = \"h\"\nusername = \"u\"\npassword_env = \"X\"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Chmod(p, 0o644); err != nil {
@@ -214,7 +214,7 @@ func FuzzLoad(f *testing.F) {
 	}
 	f.Add([]byte("[policy.note]\nfoo = 1\n"))
 	f.Add([]byte("[[policy.rule]]\nname = \"a\"\nfield = \"note\"\nmatch = \"(\"\npoints = 1\n"))
-	f.Add([]byte("[[account]]\nname = \"x\"\ntimeout = \"5s\"\n[actions.accept]\nmove_to = \"A\"\nmark_seen = true\n"))
+	f.Add([]byte("[[account]]\nname = \"x\"\nhost = \"h\"\nusername = \"u\"\ntimeout = \"5s\"\n[actions.accept]\nmove_to = \"A\"\nmark_seen = true\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := parse("fuzz.toml", data, 0o600)
 		if err != nil {
@@ -252,6 +252,45 @@ func TestRoundTripExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Accounts = append(f.Accounts, inbox.Account{Name: "x", Host: "h", Timeout: inbox.Duration{Duration: 5e9}})
+	f.Accounts = append(f.Accounts, inbox.Account{Name: "x", Host: "h", Username: "u", Timeout: inbox.Duration{Duration: 5e9}})
 	roundTrip(t, f)
+}
+
+// Relative paths in a config mean the same from any working directory (cron
+// starts in HOME): they are relative to the config file's folder.
+func TestLoadResolvesPaths(t *testing.T) {
+	dir := t.TempDir()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	path := filepath.Join(dir, "config.toml")
+	data := `state_dir = "state"
+[[account]]
+name = "a"
+host = "127.0.0.1"
+tls = "starttls"
+username = "u"
+tls_ca_file = "~/ca.pem"
+[[account]]
+name = "b"
+host = "mail.example.com"
+username = "u"
+tls_ca_file = "/etc/ssl/ca.pem"
+`
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ key, got, want string }{
+		{"state_dir", f.StateDir, filepath.Join(dir, "state")},
+		{"account[0].tls_ca_file", f.Accounts[0].TLSCAFile, filepath.Join(home, "ca.pem")},
+		{"account[1].tls_ca_file", f.Accounts[1].TLSCAFile, "/etc/ssl/ca.pem"},
+	} {
+		if c.got != c.want {
+			t.Errorf("Load: %s = %q, want %q", c.key, c.got, c.want)
+		}
+	}
 }
