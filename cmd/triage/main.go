@@ -135,8 +135,10 @@ func reorderArgs(app *cli.App, args []string) []string {
 			continue
 		}
 		flags = append(flags, a)
-		name := strings.TrimLeft(a, "-")
-		if !strings.Contains(name, "=") && takesValue(leaf, name) && i+1 < len(rest) {
+		// One or two dashes, as the flag package accepts; "---x" is no
+		// flag of ours and takes no value.
+		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		if !strings.HasPrefix(name, "-") && !strings.Contains(name, "=") && takesValue(leaf, name) && i+1 < len(rest) {
 			flags = append(flags, rest[i+1])
 			i++
 		}
