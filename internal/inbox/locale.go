@@ -114,6 +114,7 @@ var locales = []locale{
 			"I'd like to join your LinkedIn network.",                     // 2016+
 			"I'd like to add you to my professional network.",             // plausible
 			"I'd like to connect with you on LinkedIn.",                   // 2015 invite_member_28, real
+			"I want to connect.",                                          // the 2023+ subject, kept as a note
 		},
 		pymk:         []string{"people you may know", "more people you may know", "other people you may know", "people also viewed"},
 		acceptLabels: []string{"accept", "accept invitation", "accept invite", "accept now"},
@@ -237,6 +238,7 @@ var locales = []locale{
 			"J'aimerais vous inviter à rejoindre mon réseau professionnel en ligne, sur le site LinkedIn.", // 2011
 			"Je souhaiterais faire partie de votre réseau LinkedIn.",
 			"J'aimerais rejoindre votre réseau LinkedIn.",
+			"Je souhaite faire partie de votre réseau LinkedIn.", // plausible
 		},
 		pymk:              []string{"personnes que vous pourriez connaître", "autres personnes que vous pourriez connaître"},
 		acceptLabels:      []string{"accepter", "accepter l'invitation"},
@@ -289,6 +291,7 @@ var locales = []locale{
 		defaultNotes: []string{
 			"Me gustaría añadirte a mi red profesional en LinkedIn.", // 2011; real in a 2016 guest reminder
 			"Me gustaría unirme a tu red en LinkedIn.",
+			"Me gustaría añadirte a mi red profesional de LinkedIn.", // plausible
 		},
 		pymk:              []string{"personas que quizá conozcas", "más personas que quizá conozcas"},
 		acceptLabels:      []string{"aceptar", "aceptar invitación"},
@@ -436,6 +439,30 @@ func noteKey(s string) string {
 // isDefaultNote reports whether note is one of LinkedIn's stock texts.
 func isDefaultNote(note string) bool {
 	return note != "" && phrases.defaultNotes[noteKey(note)]
+}
+
+// IsDefaultNote reports whether note is one of LinkedIn's stock invitation
+// texts, in any language of the tables, also when the inviter put a
+// greeting ("Hi Dana, ...") in front of it.
+func IsDefaultNote(note string) bool {
+	note = strings.TrimSpace(strings.Map(func(r rune) rune {
+		switch r {
+		case '\u034f', '\u200b', '\u200c', '\u200d', '\ufeff':
+			return -1
+		case '\u00a0':
+			return ' '
+		}
+		return r
+	}, note))
+	if isDefaultNote(note) {
+		return true
+	}
+	for _, g := range phrases.greetings {
+		if m := g.FindStringSubmatch(note); m != nil && isDefaultNote(m[len(m)-1]) {
+			return true
+		}
+	}
+	return false
 }
 
 // isPYMKHeading reports whether a line is the heading of a "people you may

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/triagehq/triage/internal/inbox"
 )
 
 // The note classifier weighs evidence of four kinds, each found by a set of
@@ -345,37 +347,9 @@ var noteFeatures = []noteFeature{
 	f(vague, 2, `\b(mein(e|em|en)?\s+(berufliches\s+)?(Netzwerk|Kontakte)|vernetzen|(ampliar|expandir|extender|aumentar)\s+(mi|mis|minha|minhas|a minha)\s+(red|rede|contactos|contatos)|mi red|(élargir|agrandir|développer)\s+mon\s+réseau|mon réseau|(ampliare|allargare|espandere)\s+la\s+mia\s+rete|la mia rete|minha rede|conectar|collegarmi|collegarci|restare in contatto|rimanere in contatto|rester en contact|in Kontakt bleiben)\b`),
 }
 
-// defaultNotes are LinkedIn's stock invitation texts, normalised by
-// normNote, in the languages its emails come in.
-var defaultNotes = []string{
-	"i'd like to join your linkedin network",
-	"i'd like to add you to my professional network on linkedin",
-	"i'd like to add you to my professional network",
-	"i want to connect",
-	"vorrei aggiungerti alla mia rete professionale su linkedin",
-	"vorrei collegarmi con te su linkedin",
-	"ich möchte sie gerne zu meinem beruflichen netzwerk auf linkedin hinzufügen",
-	"ich möchte mich gerne mit ihnen auf linkedin vernetzen",
-	"j'aimerais vous inviter à rejoindre mon réseau professionnel en ligne, sur le site linkedin",
-	"je souhaite faire partie de votre réseau linkedin",
-	"me gustaría añadirte a mi red profesional en linkedin",
-	"me gustaría añadirte a mi red profesional de linkedin",
-	"gostaria de adicioná-lo à minha rede profissional no linkedin",
-	"ik wil je graag toevoegen aan mijn professionele netwerk op linkedin",
-}
-
+// noteReplacer folds typographic quotes and drops the invisible padding
+// characters LinkedIn's emails carry.
 var noteReplacer = strings.NewReplacer("’", "'", "‘", "'", "“", `"`, "”", `"`, "\u00a0", " ", "\u034f", "", "\u200b", "")
-
-func normNote(s string) string {
-	s = strings.ToLower(noteReplacer.Replace(s))
-	s = strings.Join(strings.Fields(s), " ")
-	return strings.TrimRight(s, ".!… ")
-}
-
-// isDefaultNote reports whether note is one of LinkedIn's stock texts.
-func isDefaultNote(note string) bool {
-	return slices.Contains(defaultNotes, normNote(note))
-}
 
 // ClassifyNote says what kind of note an invitation carries and returns
 // the evidence: the phrase, name or [me] term that decided it (empty for
@@ -386,7 +360,7 @@ func ClassifyNote(note string, defaultNote bool, me Me) (NoteClass, string) {
 	if strings.TrimSpace(strings.Map(dropInvisible, note)) == "" {
 		return NoteNone, ""
 	}
-	if defaultNote || isDefaultNote(note) {
+	if defaultNote || inbox.IsDefaultNote(note) {
 		return NoteDefault, ""
 	}
 	s := scoreNote(note, me)

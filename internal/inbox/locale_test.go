@@ -1,0 +1,24 @@
+package inbox
+
+import "testing"
+
+func TestIsDefaultNote(t *testing.T) {
+	for _, tt := range []struct {
+		note string
+		want bool
+	}{
+		{"I'd like to join your LinkedIn network.", true},
+		{"I’d like to join your LinkedIn network", true},
+		{"Hi Dana, I'd like to join your LinkedIn network.", true},
+		{"Hello, I'd like to add you to my professional network on LinkedIn.", true},
+		{"Ciao Marco, Vorrei collegarmi con te su LinkedIn.", true},
+		{"Me gustaría añadirte a mi red profesional en LinkedIn.\u034f\u00a0", true},
+		{"Hi Dana, I'd like to join your LinkedIn network to discuss your dbt talk.", false},
+		{"Hi Dana,", false},
+		{"", false},
+	} {
+		if got := IsDefaultNote(tt.note); got != tt.want {
+			t.Errorf("IsDefaultNote(%q) = %v, want %v", tt.note, got, tt.want)
+		}
+	}
+}
