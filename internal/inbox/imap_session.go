@@ -21,12 +21,9 @@ import (
 // LinkedInDomain is what the candidate search looks for in From.
 const LinkedInDomain = "linkedin.com"
 
-// Fetch batching: sizes are asked for metaChunk UIDs at a time, bodies
-// for bodyBatch UIDs per UID FETCH, with two body commands in flight.
-const (
-	metaChunk = 5000
-	bodyBatch = 200
-)
+// Fetch batching: sizes, then bodies, are asked for metaChunk UIDs at a
+// time.
+const metaChunk = 5000
 
 // errNoMailbox reports a call that needs a selected mailbox.
 var errNoMailbox = errors.New("no mailbox selected")
@@ -230,7 +227,7 @@ type msgMeta struct {
 // Fetch streams the messages with the given UIDs of the selected mailbox
 // to fn, without marking them read: first their sizes (messages above
 // MaxMessageSize are reported with TooLarge and never downloaded), then
-// their contents with BODY.PEEK[] in pipelined batches. Only one message
+// their contents with BODY.PEEK[], one UID FETCH per chunk of UIDs. Only one message
 // is in memory at a time. Messages that no longer exist are left out. The
 // order is not guaranteed. An error from fn stops the fetch and is
 // returned as is.
@@ -282,35 +279,23 @@ func (s *Session) Fetch(ctx context.Context, uids []uint32, fn func(FetchedMessa
 	return nil
 }
 
-// fetchBodies fetches in batches of bodyBatch with two commands in flight,
-// so that the server always has the next batch to send.
+// fetchBodies fetches the bodies of uids with one UID FETCH. One command
+// at a time, on purpose: Dovecot answers pipelined FETCHes in parallel, so
+// the second command's messages arrive before the first one's tagged OK,
+// and go-imap, which hands each command's messages to that command's
+// reader, then waits for a reader that is still draining the first
+// command: a deadlock no socket deadline breaks. The server streams one
+// command's messages without gaps anyway.
 func (s *Session) fetchBodies(ctx context.Context, uids []uint32, metas map[uint32]msgMeta, fn func(FetchedMessage) error) error {
-	batches := slices.Collect(slices.Chunk(uids, bodyBatch))
-	opts := &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}}
-	var inflight []*imapclient.FetchCommand
-	next := 0
-	issue := func() {
-		if next < len(batches) {
-			inflight = append(inflight, s.client.Fetch(uidSet(batches[next]...), opts))
-			next++
-		}
+	if len(uids) == 0 {
+		return nil
 	}
-	issue()
-	issue()
-	var first error
-	for len(inflight) > 0 {
-		cmd := inflight[0]
-		inflight = inflight[1:]
-		if first == nil {
-			first = consumeBodies(cmd, metas, fn)
-			if first == nil {
-				issue()
-			}
-		}
-		// Close drains what is left, so the session stays usable.
-		if err := cmd.Close(); err != nil && first == nil {
-			first = s.fail(ctx, "fetch", err)
-		}
+	opts := &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}}
+	cmd := s.client.Fetch(uidSet(uids...), opts)
+	first := consumeBodies(cmd, metas, fn)
+	// Close drains what is left, so the session stays usable.
+	if err := cmd.Close(); err != nil && first == nil {
+		first = s.fail(ctx, "fetch", err)
 	}
 	return first
 }

@@ -394,7 +394,7 @@ func TestFetch(t *testing.T) {
 	ts := newTestServer(t, testServerOptions{})
 	ctx := context.Background()
 	bodies := map[uint32][]byte{}
-	for i := range 450 { // three body batches
+	for i := range 450 {
 		msg := imapTestMessage("LinkedIn <invitations@linkedin.com>", fmt.Sprintf("Person %d wants to connect", i),
 			fmt.Sprintf("inv%d@linkedin.com", i), strings.Repeat(fmt.Sprintf("line %d\r\n", i), i%7+1))
 		bodies[ts.add("INBOX", msg)] = msg
@@ -454,8 +454,10 @@ func TestFetch(t *testing.T) {
 	if strings.Contains(trace.String(), fmt.Sprintf("{%d bytes}", len(big))) {
 		t.Errorf("the too-large message was downloaded")
 	}
-	if n := strings.Count(trace.String(), "BODY.PEEK[]"); n != 3 {
-		t.Errorf("trace shows %d BODY.PEEK[] commands, want 3 batches", n)
+	// One body command for the chunk: pipelined FETCHes deadlock go-imap
+	// against servers that answer them in parallel (see fetchBodies).
+	if n := strings.Count(trace.String(), "BODY.PEEK[]"); n != 1 {
+		t.Errorf("trace shows %d BODY.PEEK[] commands, want 1", n)
 	}
 
 	// Nothing was marked read.

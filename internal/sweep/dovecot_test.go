@@ -27,7 +27,7 @@ var secUser = map[dovecottest.Security]string{
 	dovecottest.ImplicitTLS: "implicit", dovecottest.StartTLS: "starttls", dovecottest.Plain: "plain",
 }
 
-var dovecotUsers = []string{"implicit", "starttls", "plain", "moved", "crash"}
+var dovecotUsers = []string{"implicit", "starttls", "plain", "moved", "crash", "many"}
 
 func TestDovecot(t *testing.T) {
 	users := map[string]string{}
@@ -42,6 +42,47 @@ func TestDovecot(t *testing.T) {
 	}
 	t.Run("moved-away", func(t *testing.T) { testDovecotMovedAway(t, srv) })
 	t.Run("crash-between-act-and-confirm", func(t *testing.T) { testDovecotCrash(t, srv) })
+	t.Run("many-candidates", func(t *testing.T) { testDovecotMany(t, srv) })
+}
+
+// testDovecotMany sweeps hundreds of candidates among ordinary mail, all
+// copies of one invitation: every one is fetched, one is decided, the rest
+// are recorded as its reminders.
+func testDovecotMany(t *testing.T, srv *dovecottest.Server) {
+	const n = 700
+	raw := fixture(t, fx2022)
+	filler := []byte("From: news@example.org\r\nTo: paul@example.com\r\nSubject: Weekly digest\r\n\r\n" + strings.Repeat("All the news that fits.\r\n", 2000))
+	msgs := func(yield func(dovecottest.Message) bool) {
+		for i := range n {
+			m := withMessageID(t, raw, fmt.Sprintf("many-%d@example.com", i))
+			date := time.Date(2024, 1, 1, 0, 0, i, 0, time.UTC)
+			// Ordinary mail between the candidates, as in a real INBOX.
+			for range 3 {
+				if !yield(dovecottest.Message{Raw: filler, Date: date}) {
+					return
+				}
+			}
+			if !yield(dovecottest.Message{Raw: m, Date: date}) {
+				return
+			}
+		}
+	}
+	if err := srv.BulkLoad("many", "INBOX", msgs); err != nil {
+		t.Fatal(err)
+	}
+	o := dovecotOptions(t, srv, dovecottest.Plain, "many")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var entries int
+	sum, err := Run(ctx, o, func(report.Entry) error { entries++; return nil })
+	if err != nil {
+		t.Fatalf("sweep of %d candidates: %v", n, err)
+	}
+	// Every copy carries the same invitation ID: one decision, the rest
+	// recorded as reminders of it.
+	if sum.Candidates != n || sum.Fetched != n || sum.New != 1 || sum.Reminders != n-1 {
+		t.Errorf("sweep of %d candidates: %+v; want all fetched, 1 new and %d reminders", n, sum, n-1)
+	}
 }
 
 func dovecotOptions(t *testing.T, srv *dovecottest.Server, sec dovecottest.Security, user string) Options {
