@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -46,8 +47,62 @@ func capLine(s string) string {
 // normalize removes invisible characters, turns every kind of space (NBSP
 // included) into one ASCII space, and trims.
 func normalize(s string) string {
-	s = invisible.Replace(s)
-	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	if isNormalASCII(s) {
+		return s
+	}
+	if !utf8.ValidString(s) {
+		// Removing an invisible character could join stray bytes
+		// into a rune: keep the two steps apart.
+		s = invisible.Replace(s)
+		return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case isInvisible(r):
+		case unicode.IsSpace(r):
+			space = true
+		default:
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isInvisible reports whether invisible removes r.
+func isInvisible(r rune) bool {
+	switch r {
+	case '\u034f', '\u200b', '\u200c', '\u200d', '\u2060', '\u00ad', '\ufeff', '\u200e', '\u200f':
+		return true
+	}
+	return false
+}
+
+// isNormalASCII reports whether s is ASCII text that normalize leaves as
+// it is: no control or space character but single inner spaces. (No ASCII
+// character is invisible, and the only ASCII spaces are the ones below.)
+func isNormalASCII(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && s[i+1] == ' ':
+			return false
+		}
+	}
+	return true
 }
 
 // blockElements end the current line before and after them.
@@ -216,9 +271,49 @@ func (w *htmlWalker) walk(n *html.Node, href string, hidden bool, depth int) {
 	}
 }
 
-// urlInText finds a URL in a line of a text part, with or without angle
-// brackets.
-var urlInText = regexp.MustCompile(`<?(https?://[^\s<>"]+)>?`)
+// findURL finds the first URL in a line of a text part, with or without
+// an angle bracket before it: what the regexp <?(https?://[^\s<>"]+)>?
+// finds, without the regexp. It returns where the match starts (at the
+// "<" if there is one) and the URL's extent.
+func findURL(s string) (start, urlStart, urlEnd int, ok bool) {
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "http")
+		if i < 0 {
+			break
+		}
+		q := off + i
+		j := q + len("http")
+		if j < len(s) && s[j] == 's' {
+			j++
+		}
+		if strings.HasPrefix(s[j:], "://") {
+			j += len("://")
+			end := j
+			for end < len(s) && urlByte(s[end]) {
+				end++
+			}
+			if end > j {
+				start = q
+				if q > 0 && s[q-1] == '<' {
+					start = q - 1
+				}
+				return start, q, end, true
+			}
+		}
+		off = q + 1
+	}
+	return 0, 0, 0, false
+}
+
+// urlByte reports whether c can continue a URL in text: anything but the
+// regexp class \s (which has no \v) and <>".
+func urlByte(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\f', '\r', '<', '>', '"':
+		return false
+	}
+	return true
+}
 
 // textEntity matches an HTML character reference. LinkedIn's 2015-2016
 // text parts were rendered through an HTML-escaping template: they carry
@@ -243,13 +338,13 @@ func textLines(s string) []line {
 	var out []line
 	for _, raw := range strings.Split(s, "\n") {
 		raw = unescapeText(capLine(raw))
-		m := urlInText.FindStringSubmatchIndex(raw)
-		if m == nil {
+		start, us, ue, ok := findURL(raw)
+		if !ok {
 			out = append(out, line{text: normalize(raw)})
 			continue
 		}
-		href := strings.TrimRight(raw[m[2]:m[3]], ".,;)")
-		label := normalize(raw[:m[0]])
+		href := strings.TrimRight(raw[us:ue], ".,;)")
+		label := normalize(raw[:start])
 		label = strings.TrimSpace(strings.TrimRight(label, ":"))
 		if label == "" && len(out) > 0 {
 			prev := &out[len(out)-1]

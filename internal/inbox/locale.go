@@ -1,7 +1,6 @@
 package inbox
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -350,11 +349,11 @@ var locales = []locale{
 // phrasebook is every locale's patterns compiled and merged: a message is
 // matched against all languages at once, since the patterns do not overlap.
 type phrasebook struct {
-	inviteSubjects, accepted, reminders, greetings []*regexp.Regexp
-	inviteLines                                    []*regexp.Regexp
-	mutual, mutualPlusOne, mutualOne               []*regexp.Regexp
-	acceptFrom, viewProfile, intendedFor           []*regexp.Regexp
-	requested, boilerplate, footers                []*regexp.Regexp
+	inviteSubjects, accepted, reminders, greetings phraseList
+	inviteLines                                    phraseList
+	mutual, mutualPlusOne, mutualOne               phraseList
+	acceptFrom, viewProfile, intendedFor           phraseList
+	requested, boilerplate, footers                phraseList
 	defaultNotes                                   map[string]bool // by noteKey
 	pymk, acceptLabels                             map[string]bool
 	companySeparators                              []string
@@ -365,9 +364,9 @@ var phrases = compilePhrasebook(locales)
 
 func compilePhrasebook(ls []locale) *phrasebook {
 	p := &phrasebook{defaultNotes: map[string]bool{}, pymk: map[string]bool{}, acceptLabels: map[string]bool{}}
-	comp := func(dst *[]*regexp.Regexp, src []string) {
+	comp := func(dst *phraseList, src []string) {
 		for _, s := range src {
-			*dst = append(*dst, regexp.MustCompile(`(?i)`+s))
+			*dst = append(*dst, compilePhrase(`(?i)`+s))
 		}
 	}
 	seenSep := map[string]bool{}
@@ -406,9 +405,11 @@ func compilePhrasebook(ls []locale) *phrasebook {
 }
 
 // anyMatch reports whether one of res matches s.
-func anyMatch(res []*regexp.Regexp, s string) bool {
-	for _, re := range res {
-		if re.MatchString(s) {
+func anyMatch(res phraseList, s string) bool {
+	var buf [256]byte
+	key := foldKey(buf[:0], s)
+	for i := range res {
+		if res[i].mayMatch(key) && res[i].re.MatchString(s) {
 			return true
 		}
 	}
@@ -417,9 +418,14 @@ func anyMatch(res []*regexp.Regexp, s string) bool {
 
 // firstSubmatch returns the submatches of the first pattern in res that
 // matches s, or nil.
-func firstSubmatch(res []*regexp.Regexp, s string) []string {
-	for _, re := range res {
-		if m := re.FindStringSubmatch(s); m != nil {
+func firstSubmatch(res phraseList, s string) []string {
+	var buf [256]byte
+	key := foldKey(buf[:0], s)
+	for i := range res {
+		if !res[i].mayMatch(key) {
+			continue
+		}
+		if m := res[i].re.FindStringSubmatch(s); m != nil {
 			return m
 		}
 	}
@@ -457,8 +463,13 @@ func IsDefaultNote(note string) bool {
 	if isDefaultNote(note) {
 		return true
 	}
+	var buf [256]byte
+	key := foldKey(buf[:0], note)
 	for _, g := range phrases.greetings {
-		if m := g.FindStringSubmatch(note); m != nil && isDefaultNote(m[len(m)-1]) {
+		if !g.mayMatch(key) {
+			continue
+		}
+		if m := g.re.FindStringSubmatch(note); m != nil && isDefaultNote(m[len(m)-1]) {
 			return true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"regexp"
 	"strings"
@@ -38,7 +39,7 @@ const (
 // header: they are reported as ErrNotInvitation however their body looks.
 func Parse(r io.Reader) (Message, error) {
 	var msg Message
-	data, err := io.ReadAll(io.LimitReader(r, MaxMessageSize+1))
+	data, err := readLimited(r)
 	if err != nil {
 		return msg, fmt.Errorf("reading message: %w", err)
 	}
@@ -72,6 +73,7 @@ func Parse(r io.Reader) (Message, error) {
 		return msg, errors.New("message has a header section but no body")
 	}
 	var b bodies
+	b.scratch.Grow(len(data)) // decoded parts are no larger than the message
 	if err := collectParts(e, &b, 0); err != nil {
 		return msg, err
 	}
@@ -87,6 +89,26 @@ func Parse(r io.Reader) (Message, error) {
 		return msg, errors.New("message body is empty")
 	}
 	return analyse(msg, mail.Header{Header: e.Header}, &b)
+}
+
+// readLimited reads r up to MaxMessageSize+1 bytes, sizing the buffer
+// from r's length when r knows it (bytes.Reader, strings.Reader, files).
+func readLimited(r io.Reader) ([]byte, error) {
+	size := int64(-1)
+	switch v := r.(type) {
+	case interface{ Len() int }:
+		size = int64(v.Len())
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+	}
+	if size < 0 {
+		return io.ReadAll(io.LimitReader(r, MaxMessageSize+1))
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, min(size, MaxMessageSize+1)+bytes.MinRead))
+	_, err := buf.ReadFrom(io.LimitReader(r, MaxMessageSize+1))
+	return buf.Bytes(), err
 }
 
 // headerLine matches the first line of a header section: a field name and
@@ -186,6 +208,7 @@ type bodies struct {
 	text, html         string
 	haveText, haveHTML bool
 	parts              int
+	scratch            bytes.Buffer // reused to read each part
 }
 
 // collectParts walks e and keeps the first text/plain and text/html parts
@@ -250,11 +273,11 @@ func collectParts(e *message.Entity, b *bodies, depth int) error {
 	default:
 		return nil
 	}
-	body, err := io.ReadAll(e.Body)
-	if err != nil {
+	b.scratch.Reset()
+	if _, err := b.scratch.ReadFrom(e.Body); err != nil {
 		return bodyError(mediaType, e.Header.Get("Content-Transfer-Encoding"), depth > 0, err)
 	}
-	*dst = validUTF8(string(body))
+	*dst = validUTF8(b.scratch.String())
 	return nil
 }
 

@@ -18,10 +18,24 @@ const maxInvitations = 50
 
 // doc is one rendered body part.
 type doc struct {
-	lines   []line // visible lines, in reading order
-	hidden  []line // lines of hidden elements (the preheader)
-	allText []line // every line, visible or not
-	isText  bool   // from text/plain: blank lines separate paragraphs
+	lines   []line              // visible lines, in reading order
+	hidden  []line              // lines of hidden elements (the preheader)
+	allText []line              // every line, visible or not
+	isText  bool                // from text/plain: blank lines separate paragraphs
+	links   map[string]linkInfo // readLink of every href looked at
+}
+
+// link returns readLink(href), parsing each href of the document once.
+func (d *doc) link(href string) linkInfo {
+	if li, ok := d.links[href]; ok {
+		return li
+	}
+	li := readLink(href)
+	if d.links == nil {
+		d.links = map[string]linkInfo{}
+	}
+	d.links[href] = li
+	return li
 }
 
 func newDoc(lines []line, isText bool) *doc {
@@ -251,7 +265,7 @@ func recipientURLs(docs []*doc, recipient string) map[string]bool {
 	for _, d := range docs {
 		for _, l := range d.lines {
 			if l.href != "" && sameName(l.text, recipient) {
-				if u := CleanProfileURL(l.href); u != "" {
+				if u := d.link(l.href).profile; u != "" {
 					urls[u] = true
 				}
 			}
@@ -438,13 +452,14 @@ func extractCards(d *doc, ctx *msgContext, labelOK bool) []Invitation {
 			continue
 		}
 		label := strings.TrimRight(normalize(l.text), ":. ")
-		byURL := isAcceptURL(l.href) ||
-			isInvitationURL(l.href) && !anyMatch(phrases.viewProfile, label) && !isStructural(label)
+		link := d.link(l.href)
+		byURL := link.accept ||
+			link.invitation && !anyMatch(phrases.viewProfile, label) && !isStructural(label)
 		byLabel := isAcceptLabel(l.text) && (labelOK || anyMatch(phrases.acceptFrom, strings.TrimRight(l.text, ":. ")))
 		if !byURL && !byLabel {
 			continue
 		}
-		key := invitationID(l.href)
+		key := link.invitationID
 		if key == "" {
 			key = l.href
 		}
@@ -509,7 +524,7 @@ func extractCards(d *doc, ctx *msgContext, labelOK bool) []Invitation {
 		if f.name == "" {
 			continue
 		}
-		inv := Invitation{Name: f.name, AcceptURL: a.href, InvitationID: invitationID(a.href)}
+		inv := Invitation{Name: f.name, AcceptURL: a.href, InvitationID: d.link(a.href).invitationID}
 		used := map[int]bool{}
 		var extras []string
 		if f.n >= 0 {
@@ -551,10 +566,10 @@ func findName(d *doc, ctx *msgContext, lo, a int) (string, int, bool) {
 	fallback := -1
 	for i := a - 1; i >= lo; i-- {
 		l := L[i]
-		if l.href == "" || CleanProfileURL(l.href) == "" || !plausibleName(l.text) {
+		if l.href == "" || d.link(l.href).profile == "" || !plausibleName(l.text) {
 			continue
 		}
-		if ctx.recipient != "" && sameName(l.text, ctx.recipient) || ctx.recipientURLs[CleanProfileURL(l.href)] {
+		if ctx.recipient != "" && sameName(l.text, ctx.recipient) || ctx.recipientURLs[d.link(l.href).profile] {
 			continue
 		}
 		if ctx.fromName == "" || sameName(l.text, ctx.fromName) {
@@ -663,7 +678,7 @@ func readInfo(d *doc, inv *Invitation, n, a int, used map[int]bool) []string {
 func findProfile(d *doc, ctx *msgContext, n, lo, hi, a int) string {
 	L := d.lines
 	if n >= 0 && L[n].href != "" {
-		if u := CleanProfileURL(L[n].href); u != "" {
+		if u := d.link(L[n].href).profile; u != "" {
 			return u
 		}
 	}
@@ -677,7 +692,7 @@ func findProfile(d *doc, ctx *msgContext, n, lo, hi, a int) string {
 		if l.href == "" {
 			continue
 		}
-		u := CleanProfileURL(l.href)
+		u := d.link(l.href).profile
 		if u == "" || ctx.recipientURLs[u] {
 			continue
 		}

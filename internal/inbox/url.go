@@ -105,6 +105,11 @@ func CleanProfileURL(raw string) string {
 	if !ok {
 		return ""
 	}
+	return cleanProfile(u)
+}
+
+// cleanProfile is CleanProfileURL for a parsed LinkedIn URL.
+func cleanProfile(u *url.URL) string {
 	segs := pathSegments(u)
 	if len(segs) > 0 && strings.EqualFold(segs[0], "comm") {
 		segs = segs[1:]
@@ -125,15 +130,36 @@ func CleanProfileURL(raw string) string {
 	return ""
 }
 
+// linkInfo is what the parser reads from one link of a message.
+type linkInfo struct {
+	profile      string // CleanProfileURL of the link
+	invitationID string // invitationID of the link
+	accept       bool   // isAcceptURL
+	invitation   bool   // isInvitationURL
+}
+
+// readLink parses href once and reads everything linkInfo holds.
+func readLink(href string) linkInfo {
+	u, ok := parseLinkedInURL(href)
+	if !ok {
+		return linkInfo{}
+	}
+	li := linkInfo{profile: cleanProfile(u), invitationID: urlInvitationID(u), accept: acceptPath(u)}
+	li.invitation = li.invitationID != "" && hasSharedKey(u)
+	return li
+}
+
 // isAcceptURL reports whether href is a LinkedIn invite-accept link
 // (/comm/people/invite-accept?... in 2016, /comm/mynetwork/invite-accept/...
 // from 2018, /comm/start/accept-invitation?... for invitees without an
 // account).
 func isAcceptURL(href string) bool {
 	u, ok := parseLinkedInURL(href)
-	if !ok {
-		return false
-	}
+	return ok && acceptPath(u)
+}
+
+// acceptPath reports whether u's path is an invite-accept path.
+func acceptPath(u *url.URL) bool {
 	p := strings.ToLower(u.EscapedPath())
 	return strings.Contains(p, "invite-accept") || strings.Contains(p, "invitation-accept") ||
 		strings.Contains(p, "accept-invitation") || strings.Contains(p, "/invitations/accept")
@@ -146,9 +172,12 @@ func isAcceptURL(href string) bool {
 // redirectors such as /e/v2?...&sharedKey=...&invitationId=...
 func isInvitationURL(href string) bool {
 	u, ok := parseLinkedInURL(href)
-	if !ok || invitationID(href) == "" {
-		return false
-	}
+	return ok && urlInvitationID(u) != "" && hasSharedKey(u)
+}
+
+// hasSharedKey reports whether u carries a sharedKey, as a query
+// parameter or a path segment.
+func hasSharedKey(u *url.URL) bool {
 	if queryParam(u, "sharedKey") != "" {
 		return true
 	}
@@ -168,6 +197,11 @@ func invitationID(href string) string {
 	if !ok {
 		return ""
 	}
+	return urlInvitationID(u)
+}
+
+// urlInvitationID is invitationID for a parsed LinkedIn URL.
+func urlInvitationID(u *url.URL) string {
 	if id := queryParam(u, "invitationId"); id != "" {
 		return id
 	}

@@ -1,0 +1,189 @@
+package inbox
+
+import (
+	"bytes"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/emersion/go-message"
+)
+
+// fixtureTexts returns the subjects, raw text lines and rendered lines of
+// every fixture, plus strings chosen to trip case folding and spacing.
+func fixtureTexts(t *testing.T) []string {
+	t.Helper()
+	out := []string{
+		"", " ", "a  b", " a", "a ", "a\tb", "a\u00a0b", "a\u200b b", "a\u200b", "\u200b",
+		"\xff\xfe", "a\xffb c", "a\u034fb\u2060 c\u00ad\ufeff\u200e\u200f d\u200c\u200d", "Zoë  Ünal\u00a0·\u2003x ", "3 \u212Aonnections in common", "5 CONNECTIONS IN COMMON",
+		"Jane ha accettato il tuo invito", "Hi ſam, I'd like to join your LinkedIn network.",
+		"this email was intended for Paul (Engineer)", "THIS EMAIL WAS INTENDED FOR Paul",
+		"Accept: <https://www.linkedin.com/comm/x>", "see http://", "<http://a>", "xhttps://b c",
+		"https:// http://x", "httphttps://y", "a\vhttp://b\vc", "http://ä\xffz\"q",
+	}
+	for _, path := range fixtures(t) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := message.Read(bytes.NewReader(data))
+		if e == nil {
+			continue
+		}
+		var msg Message
+		fillHeader(&msg, e.Header)
+		out = append(out, msg.Subject, msg.FromName)
+		var b bodies
+		if collectParts(e, &b, 0) != nil {
+			continue
+		}
+		out = append(out, strings.Split(b.text, "\n")...)
+		for _, l := range textLines(b.text) {
+			out = append(out, l.text)
+		}
+		if lines, err := htmlLines(strings.NewReader(b.html)); err == nil {
+			for _, l := range lines {
+				out = append(out, l.text, l.href)
+			}
+		}
+	}
+	return out
+}
+
+// TestPhrasePrefilter checks that the literal prefilter never rejects a
+// text its pattern matches.
+func TestPhrasePrefilter(t *testing.T) {
+	texts := fixtureTexts(t)
+	classes := map[string]phraseList{
+		"inviteSubjects": phrases.inviteSubjects, "accepted": phrases.accepted, "reminders": phrases.reminders,
+		"greetings": phrases.greetings, "inviteLines": phrases.inviteLines, "mutual": phrases.mutual,
+		"mutualPlusOne": phrases.mutualPlusOne, "mutualOne": phrases.mutualOne, "acceptFrom": phrases.acceptFrom,
+		"viewProfile": phrases.viewProfile, "intendedFor": phrases.intendedFor, "requested": phrases.requested,
+		"boilerplate": phrases.boilerplate, "footers": phrases.footers,
+	}
+	matched := 0
+	for name, list := range classes {
+		for _, p := range list {
+			for _, s := range texts {
+				if !p.re.MatchString(s) {
+					continue
+				}
+				matched++
+				if !p.mayMatch(foldKey(nil, s)) {
+					t.Errorf("%s: prefilter %q of %s rejects %q, which it matches", name, p.needles, p.re, s)
+				}
+			}
+		}
+	}
+	if matched == 0 {
+		t.Fatal("no pattern matched any fixture text")
+	}
+	// The prefilter must do its job: a literal for most patterns.
+	for name, list := range classes {
+		for _, p := range list {
+			if len(p.needles) == 0 && !strings.Contains(p.re.String(), "{5,}") {
+				t.Errorf("%s: pattern %s has no prefilter", name, p.re)
+			}
+		}
+	}
+}
+
+func TestFoldKey(t *testing.T) {
+	tests := []struct{ a, b string }{
+		{"linkedin", "LinkedIn"}, {"k", "\u212a"}, {"s", "ſ"}, {"è", "È"}, {"ß", "ẞ"},
+	}
+	for _, tt := range tests {
+		if ka, kb := foldKey(nil, tt.a), foldKey(nil, tt.b); !bytes.Equal(ka, kb) {
+			t.Errorf("foldKey(%q) = %q, foldKey(%q) = %q, want equal", tt.a, ka, tt.b, kb)
+		}
+	}
+	if ka, kb := foldKey(nil, "a"), foldKey(nil, "b"); bytes.Equal(ka, kb) {
+		t.Errorf("foldKey(a) = foldKey(b) = %q", ka)
+	}
+}
+
+// urlInTextRe is what findURL replaces.
+var urlInTextRe = regexp.MustCompile(`<?(https?://[^\s<>"]+)>?`)
+
+func checkFindURL(t *testing.T, s string) {
+	start, us, ue, ok := findURL(s)
+	m := urlInTextRe.FindStringSubmatchIndex(s)
+	if ok != (m != nil) || ok && (start != m[0] || us != m[2] || ue != m[3]) {
+		t.Errorf("findURL(%q) = %d, %d, %d, %v; the regexp finds %v", s, start, us, ue, ok, m)
+	}
+}
+
+func TestFindURL(t *testing.T) {
+	for _, s := range fixtureTexts(t) {
+		checkFindURL(t, s)
+	}
+}
+
+func FuzzFindURL(f *testing.F) {
+	for _, s := range []string{"Accept: <https://x/y>.", "http://", "hhttps://a b", "<<http://a", "https:/x http://y"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkFindURL)
+}
+
+// normalizeSlow is normalize without its fast path.
+func normalizeSlow(s string) string {
+	return strings.Join(strings.FieldsFunc(invisible.Replace(s), unicode.IsSpace), " ")
+}
+
+func TestNormalizeFastPath(t *testing.T) {
+	for _, s := range fixtureTexts(t) {
+		if got, want := normalize(s), normalizeSlow(s); got != want {
+			t.Errorf("normalize(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"a  b", " x", "y\t", "\u200bz", "ok text"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := normalize(s), normalizeSlow(s); got != want {
+			t.Errorf("normalize(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func FuzzPhrasePrefilter(f *testing.F) {
+	for _, s := range []string{"3 \u212Aonnections in common", "Hi ſam, hello", "You’re now connected with X", "Jane è in attesa di una tua risposta"} {
+		f.Add(s)
+	}
+	lists := []phraseList{
+		phrases.inviteSubjects, phrases.accepted, phrases.reminders, phrases.greetings, phrases.inviteLines,
+		phrases.mutual, phrases.mutualPlusOne, phrases.mutualOne, phrases.acceptFrom, phrases.viewProfile,
+		phrases.intendedFor, phrases.requested, phrases.boilerplate, phrases.footers,
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		key := foldKey(nil, s)
+		for _, list := range lists {
+			for _, p := range list {
+				if p.re.MatchString(s) && !p.mayMatch(key) {
+					t.Errorf("prefilter %q of %s rejects %q, which it matches", p.needles, p.re, s)
+				}
+			}
+		}
+	})
+}
+
+func TestPhrasePrefixes(t *testing.T) {
+	p := compilePhrase(`(?i)^(?:hi|hello|hey|dear)(?:\s+([^,]{1,60}))?,\s*(.*)$`)
+	if len(p.prefixes) == 0 {
+		t.Fatalf("no prefixes for the greeting pattern")
+	}
+	for _, s := range []string{"Hi Paul, x", "HELLO, y", "dear Ann, z"} {
+		if !p.mayMatch(foldKey(nil, s)) {
+			t.Errorf("greeting prefilter rejects %q", s)
+		}
+	}
+	if p.mayMatch(foldKey(nil, "Say hi, Paul")) {
+		t.Errorf("greeting prefilter accepts %q", "Say hi, Paul")
+	}
+}
