@@ -116,7 +116,7 @@ func (s *Session) Apply(ctx context.Context, uid uint32, act Action, allowMove b
 		}
 	}
 	if len(add) > 0 {
-		if err := s.addFlags(uid, add...); err != nil {
+		if err := s.addFlags(uidSet(uid), add...); err != nil {
 			return res, s.fail(ctx, fmt.Sprintf("%s: %s", op, strings.Join(adding, ", ")), err)
 		}
 		res.Done = append(res.Done, adding...)
@@ -127,7 +127,7 @@ func (s *Session) Apply(ctx context.Context, uid uint32, act Action, allowMove b
 		if sameMailbox(act.CopyTo, s.selected.Name) {
 			res.Skipped = append(res.Skipped, step+": it is the mailbox the message is in")
 		} else {
-			if _, err := s.copyCreating(uid, act.CopyTo); err != nil {
+			if _, err := s.copyCreating(uidSet(uid), act.CopyTo); err != nil {
 				return res, s.fail(ctx, op+": "+step, err)
 			}
 			res.Done = append(res.Done, step)
@@ -142,11 +142,11 @@ func (s *Session) Apply(ctx context.Context, uid uint32, act Action, allowMove b
 		case sameMailbox(act.MoveTo, s.selected.Name):
 			res.Skipped = append(res.Skipped, step+": already there")
 		default:
-			newUID, err := s.move(uid, act.MoveTo)
+			data, err := s.move(uidSet(uid), act.MoveTo)
 			if err != nil {
 				return res, s.fail(ctx, op+": "+step, err)
 			}
-			res.MovedUID = newUID
+			res.MovedUID = singleUID(data)
 			res.Done = append(res.Done, step)
 		}
 	}
@@ -158,52 +158,55 @@ func (s *Session) keywordAllowed(kw string) bool {
 	return s.selected.KeywordsAllowed || hasFlag(toFlags(s.selected.PermanentFlags), kw)
 }
 
-func (s *Session) addFlags(uid uint32, flags ...imap.Flag) error {
-	return s.client.Store(uidSet(uid), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: flags}, nil).Close()
+func (s *Session) addFlags(uids imap.UIDSet, flags ...imap.Flag) error {
+	return s.client.Store(uids, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: flags}, nil).Close()
 }
 
-// move moves uid to dest and returns its new UID when the server says.
-func (s *Session) move(uid uint32, dest string) (uint32, error) {
+// move moves uids to dest and returns their new UIDs when the server said
+// them (nil when not).
+func (s *Session) move(uids imap.UIDSet, dest string) (imap.NumSet, error) {
 	if s.caps.Move {
-		data, err := s.client.Move(uidSet(uid), dest).Wait()
+		data, err := s.client.Move(uids, dest).Wait()
 		if err != nil && s.shouldCreate(err, dest) {
 			if err = s.create(dest); err == nil {
-				data, err = s.client.Move(uidSet(uid), dest).Wait()
+				data, err = s.client.Move(uids, dest).Wait()
 			}
 		}
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		return singleUID(data.DestUIDs), nil
+		if data == nil {
+			return nil, nil
+		}
+		return data.DestUIDs, nil
 	}
 	if !s.caps.UIDPlus {
-		return 0, ErrCannotMove
+		return nil, ErrCannotMove
 	}
 	// go-imap's own fallback queues STORE and EXPUNGE behind the COPY and
 	// runs them even when the COPY fails: go step by step instead.
-	data, err := s.copyCreating(uid, dest)
+	data, err := s.copyCreating(uids, dest)
 	if err != nil {
-		return 0, fmt.Errorf("copy failed, message left in place: %w", err)
+		return nil, fmt.Errorf("copy failed, messages left in place: %w", err)
 	}
-	if err := s.addFlags(uid, imap.FlagDeleted); err != nil {
-		return 0, fmt.Errorf("copied to %s, but marking the original \\Deleted failed (the message is in both mailboxes): %w", dest, err)
+	if err := s.addFlags(uids, imap.FlagDeleted); err != nil {
+		return nil, fmt.Errorf("copied to %s, but marking the originals \\Deleted failed (the messages are in both mailboxes): %w", dest, err)
 	}
-	if _, err := s.client.UIDExpunge(uidSet(uid)).Collect(); err != nil {
-		return 0, fmt.Errorf("copied to %s and marked the original \\Deleted, but UID EXPUNGE failed: %w", dest, err)
+	if _, err := s.client.UIDExpunge(uids).Collect(); err != nil {
+		return nil, fmt.Errorf("copied to %s and marked the originals \\Deleted, but UID EXPUNGE failed: %w", dest, err)
 	}
-	var newUID uint32
-	if data != nil {
-		newUID = singleUID(data.DestUIDs)
+	if data == nil {
+		return nil, nil
 	}
-	return newUID, nil
+	return data.DestUIDs, nil
 }
 
-// copyCreating copies uid to dest, creating dest when it is missing.
-func (s *Session) copyCreating(uid uint32, dest string) (*imap.CopyData, error) {
-	data, err := s.client.Copy(uidSet(uid), dest).Wait()
+// copyCreating copies uids to dest, creating dest when it is missing.
+func (s *Session) copyCreating(uids imap.UIDSet, dest string) (*imap.CopyData, error) {
+	data, err := s.client.Copy(uids, dest).Wait()
 	if err != nil && s.shouldCreate(err, dest) {
 		if err = s.create(dest); err == nil {
-			data, err = s.client.Copy(uidSet(uid), dest).Wait()
+			data, err = s.client.Copy(uids, dest).Wait()
 		}
 	}
 	return data, err
@@ -259,6 +262,9 @@ func hasAttr(attrs []imap.MailboxAttr, a imap.MailboxAttr) bool {
 }
 
 func singleUID(set imap.NumSet) uint32 {
+	if set == nil {
+		return 0
+	}
 	us, ok := set.(imap.UIDSet)
 	if !ok {
 		return 0
@@ -307,4 +313,132 @@ func sameMailbox(a, b string) bool {
 		return strings.EqualFold(a, b)
 	}
 	return a == b
+}
+
+// BatchApplied is what ApplyBatch did.
+type BatchApplied struct {
+	// Done lists the steps carried out on the messages found, as
+	// Action.Steps words them (a keyword or \Seen some of them had
+	// already counts as done for all).
+	Done []string
+	// Skipped lists steps not possible, each with its reason.
+	Skipped []string
+	// Missing lists the UIDs not in the mailbox (moved or deleted by the
+	// user): nothing was done to them.
+	Missing []uint32
+}
+
+// ApplyBatch carries out act, like Apply, on every message of uids in
+// the selected mailbox, with one command per step for all of them: one
+// UID FETCH FLAGS to see which messages are there and which lack the
+// keyword or \Seen, one UID STORE per flag for those lacking it, one UID
+// COPY for copy_to, one UID MOVE for move_to (or, with UIDPLUS only, one
+// UID COPY and, only when it succeeded, one UID STORE \Deleted and one
+// UID EXPUNGE of exactly those UIDs). A step fails for the whole batch;
+// on a failure, BatchApplied holds the steps that were done.
+func (s *Session) ApplyBatch(ctx context.Context, uids []uint32, act Action, allowMove bool) (BatchApplied, error) {
+	var res BatchApplied
+	if s.selected == nil {
+		return res, fmt.Errorf("apply: %w", errNoMailbox)
+	}
+	if len(uids) == 0 {
+		return res, nil
+	}
+	op := fmt.Sprintf("%d messages (uid %d", len(uids), uids[0])
+	if len(uids) > 1 {
+		op += fmt.Sprintf(" to %d", uids[len(uids)-1])
+	}
+	op += ")"
+	if act.Keyword != "" && !validKeyword(act.Keyword) {
+		return res, fmt.Errorf("%s: keyword %q is not a valid IMAP keyword", op, act.Keyword)
+	}
+	move := act.MoveTo != "" && allowMove
+	if move && !sameMailbox(act.MoveTo, s.selected.Name) && !s.caps.Move && !s.caps.UIDPlus {
+		return res, fmt.Errorf("%s: move %s: %w", op, act.MoveTo, ErrCannotMove)
+	}
+	done, err := s.begin(ctx, op)
+	if err != nil {
+		return res, err
+	}
+	defer done()
+
+	bufs, err := s.client.Fetch(uidSet(uids...), &imap.FetchOptions{UID: true, Flags: true}).Collect()
+	if err != nil {
+		return res, s.fail(ctx, op, err)
+	}
+	flags := make(map[uint32][]imap.Flag, len(bufs))
+	for _, b := range bufs {
+		flags[uint32(b.UID)] = b.Flags
+	}
+	var present []uint32
+	for _, u := range uids {
+		if _, ok := flags[u]; ok {
+			present = append(present, u)
+		} else {
+			res.Missing = append(res.Missing, u)
+		}
+	}
+	if len(present) == 0 {
+		return res, nil
+	}
+	all := uidSet(present...)
+
+	// lacking returns the present UIDs without flag f.
+	lacking := func(f string) []uint32 {
+		var out []uint32
+		for _, u := range present {
+			if !hasFlag(flags[u], f) {
+				out = append(out, u)
+			}
+		}
+		return out
+	}
+	if act.Keyword != "" {
+		step := "keyword " + act.Keyword
+		if !s.keywordAllowed(act.Keyword) {
+			res.Skipped = append(res.Skipped, step+`: the mailbox does not accept keywords (no \* in PERMANENTFLAGS)`)
+		} else {
+			if need := lacking(act.Keyword); len(need) > 0 {
+				if err := s.addFlags(uidSet(need...), imap.Flag(act.Keyword)); err != nil {
+					return res, s.fail(ctx, op+": "+step, err)
+				}
+			}
+			res.Done = append(res.Done, step)
+		}
+	}
+	if act.MarkSeen {
+		if need := lacking(string(imap.FlagSeen)); len(need) > 0 {
+			if err := s.addFlags(uidSet(need...), imap.FlagSeen); err != nil {
+				return res, s.fail(ctx, op+": mark seen", err)
+			}
+		}
+		res.Done = append(res.Done, "mark seen")
+	}
+	if act.CopyTo != "" {
+		step := "copy " + act.CopyTo
+		if sameMailbox(act.CopyTo, s.selected.Name) {
+			res.Skipped = append(res.Skipped, step+": it is the mailbox the messages are in")
+		} else {
+			if _, err := s.copyCreating(all, act.CopyTo); err != nil {
+				return res, s.fail(ctx, op+": "+step, err)
+			}
+			res.Done = append(res.Done, step)
+		}
+	}
+	if act.MoveTo != "" {
+		step := "move " + act.MoveTo
+		switch {
+		case !allowMove:
+			res.Skipped = append(res.Skipped, step+": not for these messages; they stay where they are")
+		case sameMailbox(act.MoveTo, s.selected.Name):
+			res.Skipped = append(res.Skipped, step+": already there")
+		default:
+			if _, err := s.move(all, act.MoveTo); err != nil {
+				return res, s.fail(ctx, op+": "+step, err)
+			}
+			res.Done = append(res.Done, step)
+		}
+	}
+	s.log.Debug("imap apply batch", "messages", len(present), "missing", len(res.Missing), "done", res.Done, "skipped", res.Skipped)
+	return res, nil
 }

@@ -19,26 +19,8 @@ func (t *Tx) Pending(account string) ([]Record, error) { return t.byState(accoun
 func (t *Tx) Unconfirmed(account string) ([]Record, error) { return t.byState(account, Intent) }
 
 func (t *Tx) byState(account string, state ActionState) ([]Record, error) {
-	acct, err := t.account(account, false)
-	if err != nil || acct == nil {
-		return nil, err
-	}
 	var recs []Record
-	err = acct.Bucket(bucketOpen).ForEach(func(k, v []byte) error {
-		if ActionState(v) != state {
-			return nil
-		}
-		r, err := t.get(acct, account, string(k))
-		if err != nil {
-			return err
-		}
-		if r.Action.State != state {
-			return fmt.Errorf("account %q record %q: index says %s, record says %s", account, k, v, r.Action.State)
-		}
-		recs = append(recs, r)
-		return nil
-	})
-	sortByLocation(recs)
+	err := t.EachOpen(account, state, func(r Record) error { recs = append(recs, r); return nil })
 	return recs, err
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
 	"strconv"
 	"time"
 
@@ -396,13 +395,7 @@ func (t *Tx) save(acct bucket, r Record, prev ActionState) error {
 			return fmt.Errorf("record %q: %w", r.Key, err)
 		}
 	}
-	open := acct.Bucket(bucketOpen)
-	if r.Action.State == Pending || r.Action.State == Intent {
-		err = open.Put(key, []byte(r.Action.State))
-	} else {
-		err = open.Delete(key)
-	}
-	if err != nil {
+	if err := indexOpen(acct, r); err != nil {
 		return fmt.Errorf("record %q: %w", r.Key, err)
 	}
 	return nil
@@ -481,20 +474,6 @@ func (t *Tx) mustGet(account, key string) (bucket, Record, error) {
 	}
 	r, err := t.get(acct, account, key)
 	return acct, r, err
-}
-
-// sortByLocation orders records as a sweep meets their messages.
-func sortByLocation(recs []Record) {
-	sort.SliceStable(recs, func(i, j int) bool {
-		a, b := recs[i].Location, recs[j].Location
-		if a.Mailbox != b.Mailbox {
-			return a.Mailbox < b.Mailbox
-		}
-		if a.UIDValidity != b.UIDValidity {
-			return a.UIDValidity < b.UIDValidity
-		}
-		return a.UID < b.UID
-	})
 }
 
 // Put records a decided invitation in its own transaction. See Tx.Put;

@@ -660,31 +660,61 @@ func TestBusyTimeoutAndSharedReaders(t *testing.T) {
 
 func BenchmarkIncremental(b *testing.B) {
 	// The store work of a sweep that finds nothing new: open, read the
-	// position and the pending actions, close. The store holds 2,000
-	// invitations, as after a first sweep of a large mailbox.
-	s := newStore(b, b.TempDir())
-	err := s.Update(func(tx *Tx) error {
-		for i := range 2000 {
-			id := fmt.Sprint(7000000 + i)
-			r := NewRecord(invitation(id, id+"@linkedin.com", "Person "+id), 0, decision(policy.Accept, 5), nil, loc(uint32(i+1), ""), t0)
-			r.Action.State = Done
-			if _, _, err := tx.Put(acct, r); err != nil {
-				return err
-			}
-		}
-		return tx.SetPosition(acct, "INBOX", 7, 2000)
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ResetTimer()
-	for b.Loop() {
-		p, err := s.Position(acct, "INBOX")
-		if err != nil || p.LastUID != 2000 {
-			b.Fatalf("Position = %+v, %v", p, err)
-		}
-		if pend, err := s.Pending(acct); err != nil || len(pend) != 0 {
-			b.Fatalf("Pending = %d, %v", len(pend), err)
+	// position and the open actions, close, on a store of n invitations,
+	// as after a first sweep of a large mailbox. "done": every action was
+	// applied, so only the count is read; "pending": a dry run left every
+	// action pending, and all are listed page by page as the sweep lists
+	// them (with the digest check per message).
+	for _, n := range []int{2000, 10000} {
+		for _, st := range []ActionState{Done, Pending} {
+			b.Run(fmt.Sprintf("%d-%s", n, st), func(b *testing.B) {
+				s := newStore(b, b.TempDir())
+				err := s.Update(func(tx *Tx) error {
+					for i := range n {
+						id := fmt.Sprint(7000000 + i)
+						mid := id + "@linkedin.com"
+						r := NewRecord(invitation(id, mid, "Person "+id), 0, decision(policy.Accept, 5), nil, loc(uint32(i+1), mid), t0)
+						r.Action.State = st
+						if _, _, err := tx.Put(acct, r); err != nil {
+							return err
+						}
+					}
+					return tx.SetPosition(acct, "INBOX", 7, uint32(n))
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for b.Loop() {
+					p, err := s.Position(acct, "INBOX")
+					if err != nil || p.LastUID != uint32(n) {
+						b.Fatalf("Position = %+v, %v", p, err)
+					}
+					np, _, err := s.PendingCount(acct)
+					if err != nil {
+						b.Fatal(err)
+					}
+					listed, cursor := 0, ""
+					for np > 0 {
+						err := s.View(func(tx *Tx) (err error) {
+							cursor, err = tx.OpenPage(acct, Pending, cursor, 256, func(r Record) error {
+								listed++
+								_, err := tx.VerdictsDisagree(acct, r.Location.MessageID)
+								return err
+							})
+							return err
+						})
+						if err != nil {
+							b.Fatal(err)
+						}
+						if cursor == "" {
+							break
+						}
+					}
+					if want := map[ActionState]int{Done: 0, Pending: n}[st]; listed != want || np != want {
+						b.Fatalf("listed %d, PendingCount %d, want %d", listed, np, want)
+					}
+				}
+			})
 		}
 	}
 }

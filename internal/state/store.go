@@ -41,10 +41,15 @@
 // with the buckets "pos" (mailbox -> Position), "rec" (record key ->
 // Record), "msgid" (Message-ID NUL key -> nothing: which records a message
 // carried), "profile" (profile URL -> key), "open" (keys whose action is
-// pending or intent) and "err" (mailbox NUL UIDVALIDITY UID -> ParseError).
+// pending or intent -> their "pend" key), "pend" (the open index: action
+// state NUL mailbox NUL UIDVALIDITY UID key -> nothing, so the open records
+// of a state are read in the order a sweep meets their messages without
+// touching the others) and "err" (mailbox NUL UIDVALIDITY UID ->
+// ParseError).
 // Values are JSON, so the file can be inspected with bbolt's own tools and
 // new fields can be added without a migration; bucket "meta" holds the
-// schema version.
+// schema version. Schema 1 had no "pend" index: opening such a file
+// builds it, in one write transaction, and records schema 2.
 //
 // # Exactly once
 //
@@ -77,7 +82,7 @@ const DefaultTimeout = 5 * time.Second
 const DefaultMaxAttempts = 3
 
 // schemaVersion is the layout this package reads and writes.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // dbName is the database file inside the state directory.
 const dbName = "state.db"
@@ -256,35 +261,55 @@ var (
 	bucketMsgID   = []byte("msgid")
 	bucketProfile = []byte("profile")
 	bucketOpen    = []byte("open")
+	bucketPend    = []byte("pend")
 	bucketErr     = []byte("err")
 	keyVersion    = []byte("version")
 )
 
-// checkSchema reports whether the file is initialised, and fails when a
+// checkSchema reports whether the file is initialised with the current
+// schema (false for an older one, which init migrates), and fails when a
 // newer triage wrote it.
 func (t *Tx) checkSchema() (bool, error) {
+	n, err := t.version()
+	if err != nil || n == 0 {
+		return false, err
+	}
+	return n == schemaVersion && t.tx.Bucket(bucketAccts) != nil, nil
+}
+
+// version returns the file's schema version, 0 when it has none yet.
+func (t *Tx) version() (int, error) {
 	meta := t.tx.Bucket(bucketMeta)
 	if meta == nil {
-		return false, nil
+		return 0, nil
 	}
 	v := meta.Get(keyVersion)
 	if v == nil {
-		return false, nil
+		return 0, nil
 	}
 	var n int
 	if err := json.Unmarshal(v, &n); err != nil {
-		return false, fmt.Errorf("state %s: bad schema version %q: %w", t.s.path, v, err)
+		return 0, fmt.Errorf("state %s: bad schema version %q: %w", t.s.path, v, err)
 	}
 	if n > schemaVersion {
-		return false, fmt.Errorf("state %s has schema %d, this triage reads %d: %w", t.s.path, n, schemaVersion, ErrNewerSchema)
+		return 0, fmt.Errorf("state %s has schema %d, this triage reads %d: %w", t.s.path, n, schemaVersion, ErrNewerSchema)
 	}
-	return t.tx.Bucket(bucketAccts) != nil, nil
+	return n, nil
 }
 
 func (t *Tx) init() error {
 	ok, err := t.checkSchema()
 	if err != nil || ok {
 		return err
+	}
+	n, err := t.version()
+	if err != nil {
+		return err
+	}
+	if n == 1 && t.tx.Bucket(bucketAccts) != nil {
+		if err := t.migrate1(); err != nil {
+			return fmt.Errorf("state %s: upgrade schema 1 to %d: %w", t.s.path, schemaVersion, err)
+		}
 	}
 	meta, err := t.tx.CreateBucketIfNotExists(bucketMeta)
 	if err != nil {
@@ -316,7 +341,7 @@ func (t *Tx) account(name string, create bool) (*bolt.Bucket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("account %q: %w", name, err)
 	}
-	for _, n := range [][]byte{bucketPos, bucketRec, bucketMsgID, bucketProfile, bucketOpen, bucketErr} {
+	for _, n := range [][]byte{bucketPos, bucketRec, bucketMsgID, bucketProfile, bucketOpen, bucketPend, bucketErr} {
 		if _, err := b.CreateBucket(n); err != nil {
 			return nil, fmt.Errorf("account %q: %w", name, err)
 		}

@@ -157,37 +157,57 @@ func (s *sweeper) applyChunk(ctx context.Context, chunk []*target, disagree map[
 		}
 	}
 
-	// Act, outside any transaction.
-	var done, skipped []string
-	var actErr error
-acting:
+	// Act, outside any transaction: the calls with the same action go to
+	// the server together, one command per step for all their messages.
+	var groups []*group
+	byAction := map[string]*group{}
 	for _, f := range list {
 		if !f.ok {
 			continue
 		}
 		for _, c := range f.calls {
-			if len(c.steps) > 0 {
-				res, err := s.sess.Apply(ctx, c.uid, c.act, c.allowMove)
-				switch {
-				case errors.Is(err, inbox.ErrMessageGone):
-					skipped = append(skipped, c.keys...)
-					continue
-				case err != nil && fatal(ctx, err):
+			id := fmt.Sprintf("%q %t", c.steps, c.allowMove)
+			g, ok := byAction[id]
+			if !ok {
+				g = &group{act: c.act, allowMove: c.allowMove, steps: c.steps, keys: map[uint32][]string{}}
+				byAction[id] = g
+				groups = append(groups, g)
+			}
+			if _, ok := g.keys[c.uid]; !ok {
+				g.uids = append(g.uids, c.uid)
+			}
+			g.keys[c.uid] = append(g.keys[c.uid], c.keys...)
+		}
+	}
+	var done, skipped []string
+	var actErr error
+	for _, g := range groups {
+		if len(g.steps) > 0 {
+			res, err := s.sess.ApplyBatch(ctx, g.uids, g.act, g.allowMove)
+			if err != nil {
+				if fatal(ctx, err) {
 					actErr = err
-					break acting
-				case err != nil:
-					// Left as an intent: the next applying run checks
-					// what took effect and finishes the rest.
-					for _, k := range c.keys {
+					break
+				}
+				// Left as intents: the next applying run checks what took
+				// effect and finishes the rest.
+				for _, u := range g.uids {
+					for _, k := range g.keys[u] {
 						s.fail(k, err)
 					}
-					continue
 				}
-				s.log.Info("applied", "keys", c.keys, "uid", c.uid, "done", res.Done, "skipped", res.Skipped)
+				continue
 			}
-			done = append(done, c.keys...)
-			for _, k := range c.keys {
-				out[k] = outcome{applied: true, steps: c.steps}
+			for _, u := range res.Missing {
+				skipped = append(skipped, g.keys[u]...)
+				delete(g.keys, u)
+			}
+			s.log.Info("applied", "messages", len(g.keys), "done", res.Done, "skipped", res.Skipped)
+		}
+		for _, u := range g.uids {
+			for _, k := range g.keys[u] {
+				done = append(done, k)
+				out[k] = outcome{applied: true, steps: g.steps}
 			}
 		}
 	}
@@ -215,6 +235,15 @@ acting:
 		s.skip(k, gone, out)
 	}
 	return actErr
+}
+
+// group is one ApplyBatch call: the same action on several messages.
+type group struct {
+	act       inbox.Action
+	allowMove bool
+	steps     []string
+	uids      []uint32
+	keys      map[uint32][]string // record keys per UID
 }
 
 // calls plans the Apply calls for a target found at uid: one for all its

@@ -87,6 +87,10 @@ type Options struct {
 	// Progress receives progress lines for people ("searching", "fetched
 	// k of N", "decided"); nil for none.
 	Progress io.Writer
+
+	// parallel is how many messages are parsed and decided at once; 0
+	// means runtime.GOMAXPROCS. Tests set it to compare with 1.
+	parallel int
 }
 
 // Summary counts what a Run did.
@@ -288,65 +292,6 @@ func (s *sweeper) run(ctx context.Context) error {
 	return s.finish(ctx)
 }
 
-// parsed is one fetched message.
-type parsed struct {
-	uid  uint32
-	date time.Time // internal date
-	msg  inbox.Message
-	err  error
-}
-
-// fetch fetches, parses and records the messages uids, and records the
-// position with the last batch when setPos is set.
-func (s *sweeper) fetch(ctx context.Context, uids []uint32, retry map[uint32]bool, setPos bool, highest uint32) error {
-	if len(uids) == 0 {
-		if !setPos {
-			return nil
-		}
-		return s.store.SetPosition(s.name, s.acct.Mailbox, s.status.UIDValidity, highest)
-	}
-	total := len(uids)
-	batch := make([]parsed, 0, batchSize)
-	var lastReport time.Time
-	fetched := map[uint32]bool{}
-	err := s.sess.Fetch(ctx, uids, func(m inbox.FetchedMessage) error {
-		s.sum.Fetched++
-		fetched[m.UID] = true
-		p := parsed{uid: m.UID, date: m.InternalDate}
-		if m.TooLarge {
-			p.err = fmt.Errorf("%w (%d bytes): not downloaded", inbox.ErrTooLarge, m.Size)
-		} else {
-			p.msg, p.err = inbox.Parse(m.Body)
-		}
-		batch = append(batch, p)
-		if len(batch) >= batchSize {
-			if err := s.flush(batch, retry, nil, false, 0); err != nil {
-				return err
-			}
-			batch = batch[:0]
-		}
-		if now := time.Now(); s.sum.Fetched == total || now.Sub(lastReport) > 250*time.Millisecond {
-			lastReport = now
-			s.prog.printf("fetched %d of %d", s.sum.Fetched, total)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if s.sum.Fetched < total {
-		s.log.Info("some candidates were gone before they could be fetched", "gone", total-s.sum.Fetched)
-	}
-	// An unreadable message the user deleted needs no more tries.
-	var forget []uint32
-	for uid := range retry {
-		if !fetched[uid] {
-			forget = append(forget, uid)
-		}
-	}
-	return s.flush(batch, retry, forget, setPos, highest)
-}
-
 // flush records a batch of parsed messages in one transaction (with it,
 // forgets the parse errors of the messages forget, and records the
 // position when setPos is set), then emits their entries: at once for a
@@ -464,13 +409,12 @@ func (s *sweeper) record(tx *state.Tx, p parsed, retried bool) ([]keyed, error) 
 			dec   policy.Decision
 			draft *reply.Draft
 		)
-		if !known {
-			dec = s.o.Policy.Decide(inv)
-			if s.o.Drafter != nil {
-				if d, ok := s.o.Drafter.Draft(inv, dec); ok {
-					draft = &d
-				}
-			}
+		switch {
+		case known:
+		case n < len(p.decided): // decided ahead by a pipeline worker
+			dec, draft = p.decided[n].dec, p.decided[n].draft
+		default:
+			dec, draft = s.decide(inv)
 		}
 		stored, res, err := tx.Put(s.name, state.NewRecord(inv, n, dec, draft, loc, now))
 		if err != nil {
@@ -512,6 +456,9 @@ func (s *sweeper) record(tx *state.Tx, p parsed, retried bool) ([]keyed, error) 
 // whose actions were open: the held new ones first, then those carried
 // over from earlier sweeps.
 func (s *sweeper) finish(ctx context.Context) error {
+	if !s.o.Apply {
+		return s.emitOpen()
+	}
 	var open []state.Record
 	disagree := map[string]bool{}
 	err := s.store.View(func(tx *state.Tx) error {
@@ -529,12 +476,9 @@ func (s *sweeper) finish(ctx context.Context) error {
 			if _, done := disagree[mid]; done || mid == "" {
 				continue
 			}
-			recs, err := tx.ByMessageID(s.name, mid)
-			if err != nil {
+			if disagree[mid], err = tx.VerdictsDisagree(s.name, mid); err != nil {
 				return err
 			}
-			recs = slices.DeleteFunc(recs, func(o state.Record) bool { return o.Location.MessageID != mid })
-			disagree[mid] = disagrees(recs)
 		}
 		return nil
 	})

@@ -1,0 +1,221 @@
+package state
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+)
+
+// The open index. Bucket "pend" holds one key per record whose action is
+// Pending or Intent:
+//
+//	state NUL mailbox NUL UIDVALIDITY(4, big-endian) UID(4, big-endian) record-key
+//
+// so a cursor walks the records of one state in the order a sweep meets
+// their messages, and reads (decodes) nothing else. Bucket "open" maps the
+// record key to its "pend" key, so a change of state or location finds
+// the entry to replace. Both are written by save, in the transaction of
+// every change to a record.
+
+// pendKey is r's key in the open index.
+func pendKey(r Record) []byte {
+	loc := r.Location
+	k := make([]byte, 0, len(r.Action.State)+len(loc.Mailbox)+len(r.Key)+10)
+	k = append(k, r.Action.State...)
+	k = append(k, 0)
+	k = append(k, loc.Mailbox...)
+	k = append(k, 0)
+	k = binary.BigEndian.AppendUint32(k, loc.UIDValidity)
+	k = binary.BigEndian.AppendUint32(k, loc.UID)
+	return append(k, r.Key...)
+}
+
+// pendRecordKey returns the record key at the end of an index key.
+func pendRecordKey(k []byte) ([]byte, bool) {
+	i := bytes.IndexByte(k, 0)
+	if i < 0 {
+		return nil, false
+	}
+	j := bytes.IndexByte(k[i+1:], 0)
+	if j < 0 || len(k) < i+1+j+1+8 {
+		return nil, false
+	}
+	return k[i+1+j+1+8:], true
+}
+
+// indexOpen puts r's entry in the open index, replacing its earlier one,
+// or removes it when r's action is no longer open.
+func indexOpen(acct bucket, r Record) error {
+	open, pend := acct.Bucket(bucketOpen), acct.Bucket(bucketPend)
+	if pend == nil {
+		return fmt.Errorf("account bucket lacks the open index")
+	}
+	key := []byte(r.Key)
+	if old := open.Get(key); old != nil {
+		if err := pend.Delete(bytes.Clone(old)); err != nil {
+			return err
+		}
+	}
+	if r.Action.State != Pending && r.Action.State != Intent {
+		return open.Delete(key)
+	}
+	pk := pendKey(r)
+	if err := pend.Put(pk, nil); err != nil {
+		return err
+	}
+	return open.Put(key, pk)
+}
+
+// EachOpen calls fn with each of account's records in action state st
+// (Pending or Intent), ordered by mailbox, UIDVALIDITY and UID, decoding
+// only those records; it stops at the first error fn returns. fn runs
+// inside the transaction: it must not block on the network.
+func (t *Tx) EachOpen(account string, st ActionState, fn func(Record) error) error {
+	_, err := t.OpenPage(account, st, "", 0, fn)
+	return err
+}
+
+// OpenPage calls fn with at most limit (all when limit <= 0) of account's
+// records in action state st, in EachOpen's order, starting after the
+// cursor after ("" for the first page). It returns the cursor of the next
+// page, "" when there is none. Reading page by page, each in its own short
+// View, lists any number of open records in bounded memory without keeping
+// the store open while the caller writes them out.
+func (t *Tx) OpenPage(account string, st ActionState, after string, limit int, fn func(Record) error) (next string, err error) {
+	acct, err := t.account(account, false)
+	if err != nil || acct == nil {
+		return "", err
+	}
+	pend := acct.Bucket(bucketPend)
+	prefix := append([]byte(st), 0)
+	c := pend.Cursor()
+	var k []byte
+	if after == "" {
+		k, _ = c.Seek(prefix)
+	} else {
+		if !bytes.HasPrefix([]byte(after), prefix) {
+			return "", fmt.Errorf("account %q: cursor %q is not one of %s records", account, after, st)
+		}
+		k, _ = c.Seek([]byte(after))
+		if k != nil && string(k) == after {
+			k, _ = c.Next()
+		}
+	}
+	n := 0
+	var last []byte
+	for ; k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if limit > 0 && n == limit {
+			return string(last), nil
+		}
+		last = k
+		rk, ok := pendRecordKey(k)
+		if !ok {
+			return "", fmt.Errorf("account %q: bad open index key %q", account, k)
+		}
+		r, err := t.get(acct, account, string(rk))
+		if err != nil {
+			return "", err
+		}
+		if r.Action.State != st {
+			return "", fmt.Errorf("account %q record %q: index says %s, record says %s", account, rk, st, r.Action.State)
+		}
+		if err := fn(r); err != nil {
+			return "", err
+		}
+		n++
+	}
+	return "", nil
+}
+
+// PendingCount returns how many of account's records are Pending and how
+// many are in Intent, from the open index alone (no record is read).
+func (t *Tx) PendingCount(account string) (pending, intent int, err error) {
+	acct, err := t.account(account, false)
+	if err != nil || acct == nil {
+		return 0, 0, err
+	}
+	c := acct.Bucket(bucketPend).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		switch {
+		case bytes.HasPrefix(k, append([]byte(Pending), 0)):
+			pending++
+		case bytes.HasPrefix(k, append([]byte(Intent), 0)):
+			intent++
+		}
+	}
+	return pending, intent, nil
+}
+
+// VerdictsDisagree reports whether the invitations recorded from the
+// message with messageID (a digest) have different effective verdicts. A
+// message that carried one invitation, the common case, is answered from
+// the Message-ID index without reading its record.
+func (t *Tx) VerdictsDisagree(account, messageID string) (bool, error) {
+	acct, err := t.account(account, false)
+	if err != nil || acct == nil || messageID == "" {
+		return false, err
+	}
+	prefix := append([]byte(messageID), 0)
+	c := acct.Bucket(bucketMsgID).Cursor()
+	k, _ := c.Seek(prefix)
+	if k == nil || !bytes.HasPrefix(k, prefix) {
+		return false, nil
+	}
+	if k2, _ := c.Next(); k2 == nil || !bytes.HasPrefix(k2, prefix) {
+		return false, nil
+	}
+	recs, err := t.ByMessageID(account, messageID)
+	if err != nil {
+		return false, err
+	}
+	// Reminders of an invitation first met elsewhere are not this
+	// message's own invitations.
+	var first *Record
+	for i := range recs {
+		if recs[i].Location.MessageID != messageID {
+			continue
+		}
+		if first == nil {
+			first = &recs[i]
+		} else if recs[i].EffectiveVerdict() != first.EffectiveVerdict() {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// migrate1 builds the open index of a schema 1 file, whose "open" bucket
+// mapped keys to their state.
+func (t *Tx) migrate1() error {
+	return t.tx.Bucket(bucketAccts).ForEachBucket(func(name []byte) error {
+		acct := t.tx.Bucket(bucketAccts).Bucket(name)
+		if _, err := acct.CreateBucketIfNotExists(bucketPend); err != nil {
+			return fmt.Errorf("account %q: %w", name, err)
+		}
+		open := acct.Bucket(bucketOpen)
+		var keys []string
+		if err := open.ForEach(func(k, _ []byte) error { keys = append(keys, string(k)); return nil }); err != nil {
+			return err
+		}
+		for _, k := range keys {
+			r, err := t.get(acct, string(name), k)
+			if err != nil {
+				return err
+			}
+			if err := open.Delete([]byte(k)); err != nil {
+				return err
+			}
+			if err := indexOpen(acct, r); err != nil {
+				return fmt.Errorf("account %q record %q: %w", name, k, err)
+			}
+		}
+		return nil
+	})
+}
+
+// PendingCount returns how many records are Pending and in Intent. See
+// Tx.PendingCount.
+func (s *Store) PendingCount(account string) (pending, intent int, err error) {
+	err = s.View(func(tx *Tx) error { pending, intent, err = tx.PendingCount(account); return err })
+	return pending, intent, err
+}

@@ -1,0 +1,105 @@
+package sweep
+
+import (
+	"github.com/triagehq/triage/internal/report"
+	"github.com/triagehq/triage/internal/state"
+)
+
+// openPage is how many open records a dry sweep reads per store
+// transaction while it lists them: the memory it holds for them is one
+// page, however many the store has.
+const openPage = 256
+
+// emitOpen is finish for a dry run: it lists every open action of the
+// account, carried over from earlier sweeps, in the order a sweep meets
+// the messages, page by page, each page read in its own short View and
+// emitted after it, so neither the list nor the store is held. New
+// invitations were emitted when they were decided; they are only counted.
+func (s *sweeper) emitOpen() error {
+	isNew := make(map[string]bool, len(s.newKeys))
+	for _, k := range s.newKeys {
+		isNew[k] = true
+	}
+	// Intents left by a crashed run are few: read them first, then merge
+	// them by UID into the stream of pending ones.
+	var intents []report.Entry
+	var intentUIDs []uint32
+	if err := s.store.View(func(tx *state.Tx) error {
+		return tx.EachOpen(s.name, state.Intent, func(r state.Record) error {
+			e, ok, err := s.openEntry(tx, r, isNew)
+			if ok {
+				intents = append(intents, e)
+				intentUIDs = append(intentUIDs, r.Location.UID)
+			}
+			return err
+		})
+	}); err != nil {
+		return err
+	}
+	emitIntentsBefore := func(uid uint32) error {
+		for len(intents) > 0 && intentUIDs[0] <= uid {
+			if err := s.emit(intents[0]); err != nil {
+				return err
+			}
+			intents, intentUIDs = intents[1:], intentUIDs[1:]
+		}
+		return nil
+	}
+
+	cursor := ""
+	page := make([]report.Entry, 0, openPage)
+	uids := make([]uint32, 0, openPage)
+	for {
+		page, uids = page[:0], uids[:0]
+		err := s.store.View(func(tx *state.Tx) (err error) {
+			cursor, err = tx.OpenPage(s.name, state.Pending, cursor, openPage, func(r state.Record) error {
+				e, ok, err := s.openEntry(tx, r, isNew)
+				if ok {
+					page = append(page, e)
+					uids = append(uids, r.Location.UID)
+				}
+				return err
+			})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for i, e := range page {
+			if err := emitIntentsBefore(uids[i]); err != nil {
+				return err
+			}
+			if err := s.emit(e); err != nil {
+				return err
+			}
+		}
+		clear(page) // let the entries go before the next page is read
+		if cursor == "" {
+			break
+		}
+	}
+	return emitIntentsBefore(^uint32(0))
+}
+
+// openEntry counts an open record of a dry run and returns its entry when
+// it is to be listed: not for a new invitation (already emitted) nor for
+// one recorded in another mailbox (left as it is).
+func (s *sweeper) openEntry(tx *state.Tx, r state.Record, isNew map[string]bool) (report.Entry, bool, error) {
+	s.sum.Pending++
+	if isNew[r.Key] {
+		return report.Entry{}, false, nil
+	}
+	if r.Location.Mailbox != s.acct.Mailbox {
+		s.log.Warn("invitation recorded in another mailbox left as it is", "key", r.Key, "mailbox", r.Location.Mailbox)
+		return report.Entry{}, false, nil
+	}
+	steps := r.Action.Planned
+	if r.Action.State != state.Intent {
+		disagree, err := tx.VerdictsDisagree(s.name, r.Location.MessageID)
+		if err != nil {
+			return report.Entry{}, false, err
+		}
+		_, _, steps = s.plan(r, disagree)
+	}
+	return s.recordEntry(r, steps), true, nil
+}
