@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"strings"
+	"sync"
 )
 
 // locale holds the phrases LinkedIn writes in one language. Every pattern is
@@ -360,7 +361,7 @@ type phrasebook struct {
 }
 
 // phrases is compiled once from the locales table; it is never modified.
-var phrases = compilePhrasebook(locales)
+var phrases = sync.OnceValue(func() *phrasebook { return compilePhrasebook(locales) })
 
 func compilePhrasebook(ls []locale) *phrasebook {
 	p := &phrasebook{defaultNotes: map[string]bool{}, pymk: map[string]bool{}, acceptLabels: map[string]bool{}}
@@ -444,7 +445,7 @@ func noteKey(s string) string {
 
 // isDefaultNote reports whether note is one of LinkedIn's stock texts.
 func isDefaultNote(note string) bool {
-	return note != "" && phrases.defaultNotes[noteKey(note)]
+	return note != "" && phrases().defaultNotes[noteKey(note)]
 }
 
 // IsDefaultNote reports whether note is one of LinkedIn's stock invitation
@@ -465,7 +466,7 @@ func IsDefaultNote(note string) bool {
 	}
 	var buf [256]byte
 	key := foldKey(buf[:0], note)
-	for _, g := range phrases.greetings {
+	for _, g := range phrases().greetings {
 		if !g.mayMatch(key) {
 			continue
 		}
@@ -480,5 +481,5 @@ func IsDefaultNote(note string) bool {
 // know" list.
 func isPYMKHeading(s string) bool {
 	k := strings.ToLower(strings.TrimRight(s, ":.… "))
-	return phrases.pymk[k]
+	return phrases().pymk[k]
 }

@@ -153,16 +153,21 @@ func validUTF8(s string) string {
 
 var angleAddr = regexp.MustCompile(`<([^<>@\s]+@[^<>\s]+)>`)
 
+// messageID is a message's Message-ID without angle brackets, read the
+// same way wherever triage compares Message-IDs.
+func messageID(mh mail.Header) string {
+	id, err := mh.MessageID()
+	if err != nil || id == "" {
+		id = strings.Trim(strings.TrimSpace(mh.Get("Message-Id")), "<>")
+	}
+	return validUTF8(id)
+}
+
 // fillHeader sets the header fields of msg from h, as far as they can be
 // read.
 func fillHeader(msg *Message, h message.Header) {
 	mh := mail.Header{Header: h}
-	if id, err := mh.MessageID(); err == nil && id != "" {
-		msg.MessageID = id
-	} else {
-		msg.MessageID = strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")
-	}
-	msg.MessageID = validUTF8(msg.MessageID)
+	msg.MessageID = messageID(mh)
 	if d, err := mh.Date(); err == nil {
 		msg.Date = d
 	}

@@ -131,13 +131,13 @@ func analyse(msg Message, h mail.Header, b *bodies) (Message, error) {
 	if kind == tmplUnknown {
 		kind = classifyClass(h.Get("X-LinkedIn-Class"))
 	}
-	if kind == tmplAccepted || (kind != tmplInvite && anyMatch(phrases.accepted, msg.Subject)) {
+	if kind == tmplAccepted || (kind != tmplInvite && anyMatch(phrases().accepted, msg.Subject)) {
 		return msg, ErrNotInvitation
 	}
 	local, _, _ := strings.Cut(msg.From, "@")
 	invitationSender := strings.Contains(local, "invitation") || strings.Contains(local, "member")
 	announced := kind == tmplInvite || (invitationSender && kind == tmplUnknown &&
-		(anyMatch(phrases.inviteSubjects, msg.Subject) || saysInvitation(docs)))
+		(anyMatch(phrases().inviteSubjects, msg.Subject) || saysInvitation(docs)))
 
 	ctx := &msgContext{subject: msg.Subject, fromName: personName(msg.FromName)}
 	ctx.recipient, ctx.recipientFirst = findRecipient(docs, toName(h))
@@ -182,7 +182,7 @@ func saysInvitation(docs []*doc) bool {
 			if l.blank() || l.href != "" {
 				continue
 			}
-			if anyMatch(phrases.inviteLines, l.text) {
+			if anyMatch(phrases().inviteLines, l.text) {
 				return true
 			}
 			if n++; n >= 8 {
@@ -234,10 +234,10 @@ func findRecipient(docs []*doc, to string) (full, first string) {
 			if l.href != "" {
 				continue
 			}
-			if m := firstSubmatch(phrases.intendedFor, l.text); m != nil && full == "" {
+			if m := firstSubmatch(phrases().intendedFor, l.text); m != nil && full == "" {
 				full = strings.TrimSpace(strings.TrimRight(m[1], ". "))
 			}
-			if m := firstSubmatch(phrases.greetings, l.text); m != nil && greeted == "" {
+			if m := firstSubmatch(phrases().greetings, l.text); m != nil && greeted == "" {
 				greeted = strings.TrimSpace(m[1])
 			}
 		}
@@ -290,7 +290,7 @@ func readPreheader(ctx *msgContext, docs []*doc) {
 		}
 		if m := preheaderRe.FindStringSubmatch(pre); m != nil {
 			ctx.preFirst, ctx.preTitle, ctx.preCompany = strings.TrimSpace(m[1]), strings.TrimSpace(m[2]), strings.TrimSpace(m[3])
-		} else if first, _, ok := strings.Cut(pre, ","); ok && anyMatch(phrases.reminders, pre) && len(first) <= 60 {
+		} else if first, _, ok := strings.Cut(pre, ","); ok && anyMatch(phrases().reminders, pre) && len(first) <= 60 {
 			ctx.preFirst = strings.TrimSpace(first)
 		}
 		return
@@ -305,7 +305,7 @@ func isReminder(msg Message) bool {
 	if msg.Template != "" && classifyTemplate(msg.Template) != tmplUnknown {
 		return strings.Contains(strings.ToLower(msg.Template), "reminder")
 	}
-	return anyMatch(phrases.reminders, msg.Subject)
+	return anyMatch(phrases().reminders, msg.Subject)
 }
 
 // sameName compares two names the way a reader would.
@@ -317,21 +317,21 @@ func sameName(a, b string) bool {
 // isAcceptLabel reports whether text is the label of an accept button.
 func isAcceptLabel(text string) bool {
 	t := strings.ToLower(strings.TrimRight(normalize(text), ":. "))
-	return phrases.acceptLabels[t] || anyMatch(phrases.acceptFrom, t)
+	return phrases().acceptLabels[t] || anyMatch(phrases().acceptFrom, t)
 }
 
 // isActionLabel reports whether text is the label of a button or link:
 // accept, view profile, view invitation.
 func isActionLabel(text string) bool {
 	t := strings.TrimRight(normalize(text), ":. ")
-	return isAcceptLabel(t) || anyMatch(phrases.viewProfile, t)
+	return isAcceptLabel(t) || anyMatch(phrases().viewProfile, t)
 }
 
 // isStructural reports lines that are never a name, headline, location or
 // note: boilerplate, greetings, footers, list headings.
 func isStructural(text string) bool {
-	return anyMatch(phrases.boilerplate, text) || anyMatch(phrases.footers, text) ||
-		isPYMKHeading(text) || anyMatch(phrases.requested, text)
+	return anyMatch(phrases().boilerplate, text) || anyMatch(phrases().footers, text) ||
+		isPYMKHeading(text) || anyMatch(phrases().requested, text)
 }
 
 var nameDisallowed = regexp.MustCompile(`https?://|[:;!?{}<>=\[\]|]|^[-–—•*]`)
@@ -345,7 +345,7 @@ func plausibleName(text string) bool {
 	if nameDisallowed.MatchString(text) || strings.HasSuffix(text, ".") && !strings.HasSuffix(text, "Jr.") && !strings.HasSuffix(text, "Sr.") {
 		return false
 	}
-	if isActionLabel(text) || isStructural(text) || anyMatch(phrases.greetings, text) || mutualCount(text) != nil {
+	if isActionLabel(text) || isStructural(text) || anyMatch(phrases().greetings, text) || mutualCount(text) != nil {
 		return false
 	}
 	return strings.IndexFunc(text, isLetter) >= 0
@@ -357,7 +357,7 @@ func isLetter(r rune) bool {
 
 // mutualCount reads "N connections in common" and its variants in text.
 func mutualCount(text string) *int {
-	if m := firstSubmatch(phrases.mutual, text); m != nil {
+	if m := firstSubmatch(phrases().mutual, text); m != nil {
 		digits := strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' {
 				return r
@@ -368,13 +368,13 @@ func mutualCount(text string) *int {
 			return &n
 		}
 	}
-	if m := firstSubmatch(phrases.mutualPlusOne, text); m != nil {
+	if m := firstSubmatch(phrases().mutualPlusOne, text); m != nil {
 		if n, err := strconv.Atoi(m[1]); err == nil && n >= 0 && n < 1e7 {
 			n++
 			return &n
 		}
 	}
-	if anyMatch(phrases.mutualOne, text) {
+	if anyMatch(phrases().mutualOne, text) {
 		n := 1
 		return &n
 	}
@@ -454,8 +454,8 @@ func extractCards(d *doc, ctx *msgContext, labelOK bool) []Invitation {
 		label := strings.TrimRight(normalize(l.text), ":. ")
 		link := d.link(l.href)
 		byURL := link.accept ||
-			link.invitation && !anyMatch(phrases.viewProfile, label) && !isStructural(label)
-		byLabel := isAcceptLabel(l.text) && (labelOK || anyMatch(phrases.acceptFrom, strings.TrimRight(l.text, ":. ")))
+			link.invitation && !anyMatch(phrases().viewProfile, label) && !isStructural(label)
+		byLabel := isAcceptLabel(l.text) && (labelOK || anyMatch(phrases().acceptFrom, strings.TrimRight(l.text, ":. ")))
 		if !byURL && !byLabel {
 			continue
 		}
@@ -478,7 +478,7 @@ func extractCards(d *doc, ctx *msgContext, labelOK bool) []Invitation {
 	// Cards end at the footer that follows the last accept link.
 	last := anchors[len(anchors)-1].index
 	for i := last + 1; i < limit; i++ {
-		if L[i].href == "" && anyMatch(phrases.footers, L[i].text) {
+		if L[i].href == "" && anyMatch(phrases().footers, L[i].text) {
 			limit = i
 			break
 		}
@@ -592,7 +592,7 @@ func findName(d *doc, ctx *msgContext, lo, a int) (string, int, bool) {
 	}
 	// 3. 2011: "<Name> requested to add you as a connection on LinkedIn:".
 	for i := lo; i < a; i++ {
-		if m := firstSubmatch(phrases.requested, L[i].text); m != nil && plausibleName(m[1]) {
+		if m := firstSubmatch(phrases().requested, L[i].text); m != nil && plausibleName(m[1]) {
 			return m[1], i, false
 		}
 	}
@@ -616,10 +616,10 @@ func findName(d *doc, ctx *msgContext, lo, a int) (string, int, bool) {
 	// "View Jane Doe's profile".
 	for i := lo; i < len(L) && i <= a+3; i++ {
 		t := strings.TrimRight(L[i].text, ":. ")
-		if m := firstSubmatch(phrases.acceptFrom, t); m != nil && plausibleName(m[1]) {
+		if m := firstSubmatch(phrases().acceptFrom, t); m != nil && plausibleName(m[1]) {
 			return m[1], -1, false
 		}
-		if m := firstSubmatch(phrases.viewProfile, t); m != nil && len(m) > 1 && m[1] != "" && plausibleName(m[1]) {
+		if m := firstSubmatch(phrases().viewProfile, t); m != nil && len(m) > 1 && m[1] != "" && plausibleName(m[1]) {
 			return m[1], -1, false
 		}
 	}
@@ -641,7 +641,7 @@ func readInfo(d *doc, inv *Invitation, n, a int, used map[int]bool) []string {
 		if l.href != "" || (d.isText && l.blank()) {
 			break
 		}
-		if isStructural(l.text) || anyMatch(phrases.greetings, l.text) {
+		if isStructural(l.text) || anyMatch(phrases().greetings, l.text) {
 			break
 		}
 		text := l.text
@@ -697,7 +697,7 @@ func findProfile(d *doc, ctx *msgContext, n, lo, hi, a int) string {
 			continue
 		}
 		t := strings.TrimRight(l.text, ":. ")
-		if anyMatch(phrases.viewProfile, t) {
+		if anyMatch(phrases().viewProfile, t) {
 			return u
 		}
 		if t == "" && photo == "" {
@@ -720,7 +720,7 @@ func readNote(d *doc, ctx *msgContext, lo, a, n int, cardName bool, used map[int
 		if L[i].href != "" {
 			continue
 		}
-		if m := firstSubmatch(phrases.greetings, L[i].text); m != nil {
+		if m := firstSubmatch(phrases().greetings, L[i].text); m != nil {
 			g, rest = i, m[2]
 			break
 		}
@@ -809,7 +809,7 @@ func noteAfterLinks(d *doc, ctx *msgContext, a, limit int) string {
 				return cleanNote(strings.Join(para, "\n"))
 			}
 			continue
-		case isStructural(l.text) || anyMatch(phrases.greetings, l.text) || mutualCount(l.text) != nil ||
+		case isStructural(l.text) || anyMatch(phrases().greetings, l.text) || mutualCount(l.text) != nil ||
 			ctx.recipient != "" && sameName(l.text, ctx.recipient):
 			return ""
 		}
@@ -974,7 +974,7 @@ func splitHeadline(h string) (title, company string) {
 	low := func(s string) string { return strings.ToLower(s) }
 	for _, pass := range []bool{false, true} { // "from" only when nothing else fits
 		for _, seg := range segs {
-			for _, sep := range phrases.companySeparators {
+			for _, sep := range phrases().companySeparators {
 				if (sep == " from ") != pass {
 					continue
 				}

@@ -57,11 +57,11 @@ func fixtureTexts(t *testing.T) []string {
 func TestPhrasePrefilter(t *testing.T) {
 	texts := fixtureTexts(t)
 	classes := map[string]phraseList{
-		"inviteSubjects": phrases.inviteSubjects, "accepted": phrases.accepted, "reminders": phrases.reminders,
-		"greetings": phrases.greetings, "inviteLines": phrases.inviteLines, "mutual": phrases.mutual,
-		"mutualPlusOne": phrases.mutualPlusOne, "mutualOne": phrases.mutualOne, "acceptFrom": phrases.acceptFrom,
-		"viewProfile": phrases.viewProfile, "intendedFor": phrases.intendedFor, "requested": phrases.requested,
-		"boilerplate": phrases.boilerplate, "footers": phrases.footers,
+		"inviteSubjects": phrases().inviteSubjects, "accepted": phrases().accepted, "reminders": phrases().reminders,
+		"greetings": phrases().greetings, "inviteLines": phrases().inviteLines, "mutual": phrases().mutual,
+		"mutualPlusOne": phrases().mutualPlusOne, "mutualOne": phrases().mutualOne, "acceptFrom": phrases().acceptFrom,
+		"viewProfile": phrases().viewProfile, "intendedFor": phrases().intendedFor, "requested": phrases().requested,
+		"boilerplate": phrases().boilerplate, "footers": phrases().footers,
 	}
 	matched := 0
 	for name, list := range classes {
@@ -157,9 +157,9 @@ func FuzzPhrasePrefilter(f *testing.F) {
 		f.Add(s)
 	}
 	lists := []phraseList{
-		phrases.inviteSubjects, phrases.accepted, phrases.reminders, phrases.greetings, phrases.inviteLines,
-		phrases.mutual, phrases.mutualPlusOne, phrases.mutualOne, phrases.acceptFrom, phrases.viewProfile,
-		phrases.intendedFor, phrases.requested, phrases.boilerplate, phrases.footers,
+		phrases().inviteSubjects, phrases().accepted, phrases().reminders, phrases().greetings, phrases().inviteLines,
+		phrases().mutual, phrases().mutualPlusOne, phrases().mutualOne, phrases().acceptFrom, phrases().viewProfile,
+		phrases().intendedFor, phrases().requested, phrases().boilerplate, phrases().footers,
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		key := foldKey(nil, s)

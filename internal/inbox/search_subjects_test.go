@@ -85,7 +85,7 @@ func TestSearchSubjectsFindInvitations(t *testing.T) {
 	}
 	subs := SearchSubjects()
 	for _, s := range subjects {
-		if !anyMatch(phrases.inviteSubjects, s) {
+		if !anyMatch(phrases().inviteSubjects, s) {
 			t.Errorf("subject %q: the parser's tables do not accept it; fix this test's list", s)
 			continue
 		}

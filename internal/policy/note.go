@@ -5,6 +5,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -203,149 +204,151 @@ const (
 	months       = `january|february|march|april|june|july|august|september|october|november|december`
 )
 
-var noteFeatures = []noteFeature{
-	// Offers of the sender's product or service.
-	f(offer, 3, `https?://\S+|\bwww\.\S+|\b[a-z0-9-]+\.(com|io|ai|co|net|org|dev|app|biz|info|co\.uk|xyz)(/\S*)?\b|\bcalendly\b|\bbit\.ly\b|\blinktr\.ee\b`).cta(),
-	f(offer, 2, `\bwe\s+(help|helped|enable|empower|work with|partner with|provide|offer|specialise in|specialize in|generate|deliver)\b`).product(),
-	f(offer, 2.5, `\bwe('ve| have)\s+(helped|worked with|built|developed|launched|created)\b`).product(),
-	f(offer, 2.5, `\bI('ve| have)?\s+help(ed)?\s+(\w+[\s-]+){0,4}(to\s+)?(get|land|grow|scale|build|increase|generate|achieve|step|make|find|reach|double|triple|save|reduce|win|close|attract|turn|create|become|plan|earn|boost|hire)\b`).product(),
-	f(offer, 2, `\bhelping\s+(\w+\s+){0,2}(`+audience+`)\b`).product(),
-	f(offer, 2, `\b(companies|businesses|teams|brands|firms|organi[sz]ations|people|clients)\s+(like|such as)\s+(yours|you)\b`).product(),
-	f(offer, 1, `\b(leaders|professionals|people|executives|founders|engineers)\s+like\s+you\b`),
-	f(offer, 2, `\b(our|my)\s+(\w+[\s-]+){0,2}(platform|solution|solutions|software|product|tool|app|services?|agency|portfolio|offer|offering|clients|customers|program|programme|coaching|consultancy|rates|pricing|saas|crm|playbook|masterclass|bootcamp|community|token|coin)\b`).product(),
-	f(offer, 2, `\bwe('re| are)\s+(a|an)\s+(\w+[\s-]+){0,3}(agency|firm|company|consultancy|studio|shop|provider|vendor|partner|startup|platform)\b`).product(),
-	f(offer, 1.5, `\b(book|schedule|grab|set up|hop on|jump on|arrange)\s+(a|an|your|some|\d+)?\s*(\w+[\s-]+){0,2}(demo|call|meeting|slot|session|chat|minutes|time in your calendar)\b`).cta(),
-	f(offer, 1, `\b\d+[\s-]?(min|mins|minute|minutes|minuten|minutos|minuti)\b`).cta(),
-	f(offer, 2, `\b(free[\s-]+(\w+[\s-]+){0,2}(trial|consultation|audit|assessment|strategy|session|discovery|call|playbook|guide|e-?book|webinar|masterclass|training|report|demo|quote|sample)|for free|free of charge|discount|\d+\s?%\s+off|promo|coupon|special offer|exclusive offer|limited[\s-]time|no obligation|no upfront|risk[\s-]free|guaranteed?|money[\s-]back)\b`).cta(),
-	f(offer, 2, `\bdemo\b|\bdémo\b`).cta(),
-	f(offer, 2.5, `\b(grow|scale|boost|increase|double|triple|10x|skyrocket|maximi[sz]e|improve)\s+(your\s+)?(\w+\s+)?(business|revenue|sales|leads|pipeline|brand|profits?|income|roi|conversions?|clients|customers|visibility|reach|followers|bottom line)\b`),
-	f(offer, 2, `\b(more|qualified|b2b|generate|generating)\s+(\w+\s+)?(leads|clients|customers|appointments|sales|meetings|deals)\b|\blead\s+gen(eration)?\b`),
-	f(offer, 2, `\b(I'?d\s+love\s+to|let\s+me|happy\s+to|can|could)\s+show\s+you\b|\bshow(ing)?\s+(you\s+)?how\b|\bhow\s+(I|we)\s+can\s+help\b`).cta(),
-	f(offer, 1.5, `\b(send|share|give)\s+(you\s+|over\s+)?(a\s+|some\s+|our\s+|my\s+|\d+\s+)?(\w+[\s-]+)?(case stud(y|ies)|deck|brochure|proposal|video|portfolio|details|info|information|pricing|price list|posts)\b`).cta(),
-	// A price names something the sender sells.
-	f(offer, 1.5, `[$£€]\s?\d|\b\d+\s?k\+|\b\d+\s?(usd|eur|gbp|dollars|euros|pounds)\b|\bper\s+(hour|month|week|day|annum)\b|/(hour|hr|month|mo)\b`).product(),
-	f(offer, 2, `\b(cut|reduce|increase|boost|improve|save|lower|raise|grow|slash)\w*\b[^.?!]{0,40}?\bby\s+\d+\s?%|\b\d+\s?x\s+(faster|more|better|cheaper)\b|\b10x\b`),
-	f(offer, 3, `\b(crypto|bitcoin|btc|forex|binary options|defi|token (sale|launch)|nft|passive income|financial freedom|investment opportunity|investment|investors?|lucrative|returns? of|whitelist|airdrop|trading (signals|platform|account)|work(ing)? from home|business opportunity|earn\s+[$£€]?\d)\b`),
-	f(offer, 1, `\b(are you interested|if you('re| are) interested|let me know if (you('re| are) )?interested|worth a (chat|call|conversation|look)|would you be open to|are you open to|open to (hearing|learning|exploring)|learn more|would you like me to)\b|\binterested\s*\?`).cta(),
-	f(offer, 1, `\b(good|best|convenient)\s+time\s+to\s+(chat|talk|connect|speak|call|meet)\b`).cta(),
-	f(offer, 2, `\b(outsourc\w*|offshore|nearshore|white[\s-]label|dedicated (developers|team|engineers)|staff augmentation|dev shop|development services|seo|ppc|web design|ghostwrit\w*|appointment setting|cold (email|outreach)|recruitment agency|top talent|business owners)\b`).product(),
-	f(offer, 1.5, `\b(dm|message|text|inbox|whatsapp)\s+me\b|\breply\s+("?[A-Z]+"?|to claim|now)\b|\b(telegram|whatsapp)\b|\bfor busy\b`).cta(),
-	f(offer, 1.5, `\b(are you (the right person|looking (to|for))|is your (website|business|team|company)\b|quick (question|one)\b)`),
-	f(offer, 2, `\b(secure|claim|reserve|book)\s+your\s+(\w+\s+)?(spot|seat|place|slot|session)\b`).cta(),
-	f(offer, 2.5, `\b(unsere?[nm]?\s+(Lösung|Plattform|Software|Agentur|Dienstleistung\w*)|wir helfen|nuestr[ao]s?\s+(solución|plataforma|servicios?|agencia|producto)|ayudamos a|notre\s+(solution|plateforme|agence|offre|logiciel|produit)|nous aidons|la nostra\s+(soluzione|piattaforma|agenzia|offerta)|aiutiamo|nossa\s+(solução|plataforma|agência)|ajudamos)\b`).product(),
-	f(offer, 1, `\bleads\b`),
-	// The sender describing a service they sell, in general terms.
-	f(offer, 1.5, `\b(I|we)('m| am|'re| are)\s+(a|an)\s+(\w+[\s-]+){0,3}(coach|consultant|adviser|advisor|marketer|agency|freelancer|broker|realtor|agent|copywriter|ghostwriter|trainer|mentor)\b|\bI\s+run\s+(a|an)\s+(\w+[\s-]+){0,3}(agency|firm|consultancy|business|studio|company|shop)\b|\bje suis\s+(\w+\s+)?(consultant|coach|conseiller)\b|\bsoy\s+(\w+\s+)?(consultor|coach|asesor)\b|\bj'accompagne\b`).product(),
-	f(offer, 1.5, `\b(I|we|I'd|we'd|I'm|we're|I've|we've|happy|able|can)\s+(\w+\s+){0,2}(offer|offers|offering|provide|providing|present|put together|deliver|supply|sell|source)\b|\b(our|my)\s+(\w+\s+){0,2}(company|team|experts|firm|agency)\s+(offers?|provides?|delivers?|builds?|can)\b`).product(),
-	f(offer, 1, `\b(price|prices|pricing|cost|costs|wholesale|affordable|cheap|complimentary|premium|catalogue|catalog|showroom|early bird|membership|accelerator|mastermind|drop-in replacement|pre-vet\w*|followers|upvote|chiffre d'affaires|pme)\b`),
-	f(offer, 2, `\b(half|fraction of)\s+the\s+(cost|price)\b|\b\d+\s+out\s+of\s+\d+\b|\bwithin\s+\d+\s+(hours|days|weeks)\b|\b\d[\d,.]*\+\s+\w+|\b\d+\s?x\s+(growth|revenue|roi|leads)\b`),
-	f(offer, 1.5, `\b(are you (struggling|tired|spending|losing|still)|struggl\w+ (to|with)|tired of|overpay\w*|pain points?|(feel|feels|feeling|felt)\s+(stuck|overwhelmed|burnt out|burned out))\b`),
-	f(offer, 1.5, `\b(spots? left|ends (today|tomorrow|friday|monday|soon)|last chance|only \d+ (spots|places|seats)|today only|act now|don'?t miss)\b`),
-	f(offer, 1.5, `\b(losing|wasting)\s+(thousands|millions|money|hours|customers|revenue|deals)\b|\b(your\s+\w+|they|you)\s+(would|will)\s+love\b|\bwe\s+have\s+(a|an)\s+(new\s+)?\w+\s+(that|which)\b|\b(happy|glad)\s+to\s+(send|share|give|set you up)\b|\b(should|can|shall|may)\s+I\s+send\b|\b(high[\s-]yield|family office|confidential information|seeking partners|joint venture)\b`),
-	f(offer, 1, `\b(want (the|more) details|want to see (it|how)|see it in action|fancy a|let'?s talk\b|shall we|request a|visit our|link in (my|the) (profile|bio)|contact us)\b|\bfree\b`).cta(),
-	// The sender as a service provider to a class of people ("I help tech
-	// leaders ...", "we partner with Staff+ engineers ..."), whatever the
-	// verb that follows.
-	f(offer, 2.5, `\b(I|we)\s+(\w+ly\s+)?(help|helps|partner with|empower|enable)\s+(\S+\s+){0,2}?(`+audience+`|candidates|individuals|women|men|students|graduates|job seekers)\b|\bwe\s+(\w+ly\s+)?(helped|partnered with)\b`).product(),
-	// Imperative calls to action pointing at the sender's own things.
-	f(offer, 2, `\b(check out|take a look at|have a look at|sign up|subscribe to|download|register for|try)\s+(my|our)\s+(\w+[\s-]+){0,2}?(book|course|product|app|tool|podcast|channel|newsletter|website|site|page|platform|offer|program|programme|community|event|webinar|launch|service)\b|\b(register|sign up|apply|join|book|enrol|enroll|download it)\s+(here|now|today|below)\b|\b(try it|try us)\b`).cta(),
-	// Giving something away to start a relationship, or supply on demand.
-	f(offer, 1.5, `\b(first|initial|intro(ductory)?)\s+(\w+\s+)?(consultation|session|call|month|audit|lesson|class|week)\s+(is\s+)?(on (me|us|the house)|free)\b|\bno\s+(\w+\s+)?(fees?|charges?|commitment|obligation)\b|\bat no (cost|charge)\b`).cta(),
-	f(offer, 2, `\b(we have|we've got|our)\s+(\S+\s+){0,2}?(developers|engineers|talent|candidates|consultants|designers|experts|specialists|freelancers|programmers)\b[^.!?]{0,40}\b(available|ready|on hand|on demand|on call)\b`).product(),
-	f(offer, 1.5, `\bworth\s+(a\s+)?(\w+\s+)?(chat|call|conversation|look|exploring|discussing|a try|talking|your time)\b|\b(do|achieve|deliver|get|did)\s+(the same|similar (results|numbers))\s+for\b`).cta(),
-	f(offer, 1.5, `\b(software house|dev shop|development shop|agency|consultancy|vendor|reseller)\b[^.!?]{0,60}\b(rates|prices|pricing|competitive|affordable|budget|cost)\b`).product(),
-	// The sender's business serving a class of clients ("we've been working
-	// with a few analytics firms", "I work with technical leaders who feel
-	// stuck"): a service described by whom it is for.
-	f(offer, 2.5, `\bwe('ve| have)?\s+(been\s+)?(working|partnering|worked|partnered)\s+with\s+(\S+\s+){0,3}?(`+audience+`)\b`).product(),
-	f(offer, 2.5, `\b(I|we)\s+(\w+ly\s+)?(work with|coach|support|guide)\s+(\S+\s+){0,2}?(`+audience+`|candidates|individuals|women|men|students|graduates)\s+(who|that|to|through)\b`).product(),
-	// A product the sender made, described by what it does, and the
-	// vocabulary products are sold with.
-	f(offer, 2, `\b(we|I)\s+(just\s+)?(built|developed|launched|created|made|build|make|are building|'re building)\s+(a|an)\s+(\S+\s+){0,3}?(that|which)\s+(\w+s|can|will|cuts|does)\b`).product(),
-	f(offer, 1.5, `\b(out of the box|turn-?key|plug[\s-]and[\s-]play|off[\s-]the[\s-]shelf|fully[\s-]managed|managed\s+(service|platform|solution|offering|version)|no-code|low-code|white-glove)\b`).product(),
-	// Offers to get the reader started on the product.
-	f(offer, 1.5, `\b(set you up|get you (set up|started|onboarded)|early access|beta access|trial\s+(account|period|licen[cs]e|version|run)|\d+[\s-](day|week|month)\s+trial|(would|could|might)\s+it\s+be\s+(useful|helpful|valuable|of interest|worth it)\s+if\s+(I|we))\b`).cta(),
-	// A startup recruiting its first customers.
-	f(offer, 2.5, `\b(design partners?|early adopters|beta\s+(users|testers|customers)|pilot\s+(customers|partners|users|programme|program)|onboarding\s+(\S+\s+){0,3}?(partners|customers|clients|users))\b`).product(),
-	f(offer, 1, `\b(closed|raised|announced)\s+(our|a|the)\s+(\S+\s+){0,2}?(round|funding)\b`),
-	f(offer, 1, `\b(natural|perfect|great|good|ideal|obvious)\s+fit\b`).cta(),
-	// Business "opportunities": multi-level marketing and side incomes.
-	f(offer, 2.5, `\b(be your own boss|work from anywhere|side\s+(hustle|income|gig|business)|on the side of your|9[\s-]to[\s-]5|extra income|residual income|time freedom|set your own hours|fast[\s-]growing\s+(\w+\s+){0,2}?(business|brand)|motivated (people|individuals))\b`).product(),
-	f(offer, 1, `\bjoin my team\b`),
-	// "We offer" in the other languages.
-	f(offer, 2, `\b(oferujemy|pomagamy|ofrecemos|offriamo|oferecemos|nous proposons|wir bieten|bieten wir|wij bieden|bieden wij|we bieden)\b`).product(),
-	// The same families in the other languages LinkedIn notes come in.
-	f(offer, 2.5, `\b(wir unterstützen|unterstützen wir|wir begleiten|wij helpen|we helpen|helpen wij|wij ondersteunen|nous accompagnons|nous aidons|apoyamos|acompañamos|supportiamo|accompagniamo|apoiamos|ajudamos)\b`).product(),
-	f(offer, 2, `\b(empresas|compañías|negocios|entreprises|sociétés|Unternehmen|Firmen|aziende|imprese|bedrijven|organisaties|organizaciones)\s+(como|comme|wie|come|zoals)\b`).product(),
-	f(offer, 2, `\b(somos|nous sommes|wir sind|siamo|wij zijn|we zijn)\s+(un|una|uma|um|une|ein|eine|een|un')\s*(\S+\s+){0,2}?(agencia|agência|agence|Agentur|agenzia|bureau|empresa|entreprise|société|Firma|Unternehmen|azienda|software house|consultora|consultoria|cabinet|studio|startup|bedrijf|fornitore|proveedor|fornecedor|Anbieter|leverancier)\b`).product(),
-	f(offer, 1.5, `\b(llamada|videollamada|reunión|appel|visio|échange|Gespräch|Telefonat|chiamata|call|ligação|reunião|conversa|gesprek|kennismaking|belletje)\s+(rápida|breve|corta|rapide|veloce|curta|kort)\b|\b(kurzes|kurze|kurzen|court|petit|breve|rápida|korte|kort|pequena)\s+(\S+\s+)?(Gespräch|Telefonat|Austausch|échange|appel|chiamata|call|llamada|conversa|gesprek|kennismaking|belletje|reunião|reunión)\b`).cta(),
-	f(offer, 1, `\b(precios|prix|Preise[nr]?|prezzi|preços|prijzen|tarifas|tarifs|tariffe|tarieven)\s+(\S+\s+)?(competitiv\w*|compétitifs|wettbewerbsfähig\w*|concorrenciais|accessibles|asequibles|accessibili|scherpe|günstig\w*)\b|\b(competitive|unbeatable|affordable|low)\s+(rates|prices|pricing)\b`),
+var noteFeatures = sync.OnceValue(func() []noteFeature {
+	return []noteFeature{
+		// Offers of the sender's product or service.
+		f(offer, 3, `https?://\S+|\bwww\.\S+|\b[a-z0-9-]+\.(com|io|ai|co|net|org|dev|app|biz|info|co\.uk|xyz)(/\S*)?\b|\bcalendly\b|\bbit\.ly\b|\blinktr\.ee\b`).cta(),
+		f(offer, 2, `\bwe\s+(help|helped|enable|empower|work with|partner with|provide|offer|specialise in|specialize in|generate|deliver)\b`).product(),
+		f(offer, 2.5, `\bwe('ve| have)\s+(helped|worked with|built|developed|launched|created)\b`).product(),
+		f(offer, 2.5, `\bI('ve| have)?\s+help(ed)?\s+(\w+[\s-]+){0,4}(to\s+)?(get|land|grow|scale|build|increase|generate|achieve|step|make|find|reach|double|triple|save|reduce|win|close|attract|turn|create|become|plan|earn|boost|hire)\b`).product(),
+		f(offer, 2, `\bhelping\s+(\w+\s+){0,2}(`+audience+`)\b`).product(),
+		f(offer, 2, `\b(companies|businesses|teams|brands|firms|organi[sz]ations|people|clients)\s+(like|such as)\s+(yours|you)\b`).product(),
+		f(offer, 1, `\b(leaders|professionals|people|executives|founders|engineers)\s+like\s+you\b`),
+		f(offer, 2, `\b(our|my)\s+(\w+[\s-]+){0,2}(platform|solution|solutions|software|product|tool|app|services?|agency|portfolio|offer|offering|clients|customers|program|programme|coaching|consultancy|rates|pricing|saas|crm|playbook|masterclass|bootcamp|community|token|coin)\b`).product(),
+		f(offer, 2, `\bwe('re| are)\s+(a|an)\s+(\w+[\s-]+){0,3}(agency|firm|company|consultancy|studio|shop|provider|vendor|partner|startup|platform)\b`).product(),
+		f(offer, 1.5, `\b(book|schedule|grab|set up|hop on|jump on|arrange)\s+(a|an|your|some|\d+)?\s*(\w+[\s-]+){0,2}(demo|call|meeting|slot|session|chat|minutes|time in your calendar)\b`).cta(),
+		f(offer, 1, `\b\d+[\s-]?(min|mins|minute|minutes|minuten|minutos|minuti)\b`).cta(),
+		f(offer, 2, `\b(free[\s-]+(\w+[\s-]+){0,2}(trial|consultation|audit|assessment|strategy|session|discovery|call|playbook|guide|e-?book|webinar|masterclass|training|report|demo|quote|sample)|for free|free of charge|discount|\d+\s?%\s+off|promo|coupon|special offer|exclusive offer|limited[\s-]time|no obligation|no upfront|risk[\s-]free|guaranteed?|money[\s-]back)\b`).cta(),
+		f(offer, 2, `\bdemo\b|\bdémo\b`).cta(),
+		f(offer, 2.5, `\b(grow|scale|boost|increase|double|triple|10x|skyrocket|maximi[sz]e|improve)\s+(your\s+)?(\w+\s+)?(business|revenue|sales|leads|pipeline|brand|profits?|income|roi|conversions?|clients|customers|visibility|reach|followers|bottom line)\b`),
+		f(offer, 2, `\b(more|qualified|b2b|generate|generating)\s+(\w+\s+)?(leads|clients|customers|appointments|sales|meetings|deals)\b|\blead\s+gen(eration)?\b`),
+		f(offer, 2, `\b(I'?d\s+love\s+to|let\s+me|happy\s+to|can|could)\s+show\s+you\b|\bshow(ing)?\s+(you\s+)?how\b|\bhow\s+(I|we)\s+can\s+help\b`).cta(),
+		f(offer, 1.5, `\b(send|share|give)\s+(you\s+|over\s+)?(a\s+|some\s+|our\s+|my\s+|\d+\s+)?(\w+[\s-]+)?(case stud(y|ies)|deck|brochure|proposal|video|portfolio|details|info|information|pricing|price list|posts)\b`).cta(),
+		// A price names something the sender sells.
+		f(offer, 1.5, `[$£€]\s?\d|\b\d+\s?k\+|\b\d+\s?(usd|eur|gbp|dollars|euros|pounds)\b|\bper\s+(hour|month|week|day|annum)\b|/(hour|hr|month|mo)\b`).product(),
+		f(offer, 2, `\b(cut|reduce|increase|boost|improve|save|lower|raise|grow|slash)\w*\b[^.?!]{0,40}?\bby\s+\d+\s?%|\b\d+\s?x\s+(faster|more|better|cheaper)\b|\b10x\b`),
+		f(offer, 3, `\b(crypto|bitcoin|btc|forex|binary options|defi|token (sale|launch)|nft|passive income|financial freedom|investment opportunity|investment|investors?|lucrative|returns? of|whitelist|airdrop|trading (signals|platform|account)|work(ing)? from home|business opportunity|earn\s+[$£€]?\d)\b`),
+		f(offer, 1, `\b(are you interested|if you('re| are) interested|let me know if (you('re| are) )?interested|worth a (chat|call|conversation|look)|would you be open to|are you open to|open to (hearing|learning|exploring)|learn more|would you like me to)\b|\binterested\s*\?`).cta(),
+		f(offer, 1, `\b(good|best|convenient)\s+time\s+to\s+(chat|talk|connect|speak|call|meet)\b`).cta(),
+		f(offer, 2, `\b(outsourc\w*|offshore|nearshore|white[\s-]label|dedicated (developers|team|engineers)|staff augmentation|dev shop|development services|seo|ppc|web design|ghostwrit\w*|appointment setting|cold (email|outreach)|recruitment agency|top talent|business owners)\b`).product(),
+		f(offer, 1.5, `\b(dm|message|text|inbox|whatsapp)\s+me\b|\breply\s+("?[A-Z]+"?|to claim|now)\b|\b(telegram|whatsapp)\b|\bfor busy\b`).cta(),
+		f(offer, 1.5, `\b(are you (the right person|looking (to|for))|is your (website|business|team|company)\b|quick (question|one)\b)`),
+		f(offer, 2, `\b(secure|claim|reserve|book)\s+your\s+(\w+\s+)?(spot|seat|place|slot|session)\b`).cta(),
+		f(offer, 2.5, `\b(unsere?[nm]?\s+(Lösung|Plattform|Software|Agentur|Dienstleistung\w*)|wir helfen|nuestr[ao]s?\s+(solución|plataforma|servicios?|agencia|producto)|ayudamos a|notre\s+(solution|plateforme|agence|offre|logiciel|produit)|nous aidons|la nostra\s+(soluzione|piattaforma|agenzia|offerta)|aiutiamo|nossa\s+(solução|plataforma|agência)|ajudamos)\b`).product(),
+		f(offer, 1, `\bleads\b`),
+		// The sender describing a service they sell, in general terms.
+		f(offer, 1.5, `\b(I|we)('m| am|'re| are)\s+(a|an)\s+(\w+[\s-]+){0,3}(coach|consultant|adviser|advisor|marketer|agency|freelancer|broker|realtor|agent|copywriter|ghostwriter|trainer|mentor)\b|\bI\s+run\s+(a|an)\s+(\w+[\s-]+){0,3}(agency|firm|consultancy|business|studio|company|shop)\b|\bje suis\s+(\w+\s+)?(consultant|coach|conseiller)\b|\bsoy\s+(\w+\s+)?(consultor|coach|asesor)\b|\bj'accompagne\b`).product(),
+		f(offer, 1.5, `\b(I|we|I'd|we'd|I'm|we're|I've|we've|happy|able|can)\s+(\w+\s+){0,2}(offer|offers|offering|provide|providing|present|put together|deliver|supply|sell|source)\b|\b(our|my)\s+(\w+\s+){0,2}(company|team|experts|firm|agency)\s+(offers?|provides?|delivers?|builds?|can)\b`).product(),
+		f(offer, 1, `\b(price|prices|pricing|cost|costs|wholesale|affordable|cheap|complimentary|premium|catalogue|catalog|showroom|early bird|membership|accelerator|mastermind|drop-in replacement|pre-vet\w*|followers|upvote|chiffre d'affaires|pme)\b`),
+		f(offer, 2, `\b(half|fraction of)\s+the\s+(cost|price)\b|\b\d+\s+out\s+of\s+\d+\b|\bwithin\s+\d+\s+(hours|days|weeks)\b|\b\d[\d,.]*\+\s+\w+|\b\d+\s?x\s+(growth|revenue|roi|leads)\b`),
+		f(offer, 1.5, `\b(are you (struggling|tired|spending|losing|still)|struggl\w+ (to|with)|tired of|overpay\w*|pain points?|(feel|feels|feeling|felt)\s+(stuck|overwhelmed|burnt out|burned out))\b`),
+		f(offer, 1.5, `\b(spots? left|ends (today|tomorrow|friday|monday|soon)|last chance|only \d+ (spots|places|seats)|today only|act now|don'?t miss)\b`),
+		f(offer, 1.5, `\b(losing|wasting)\s+(thousands|millions|money|hours|customers|revenue|deals)\b|\b(your\s+\w+|they|you)\s+(would|will)\s+love\b|\bwe\s+have\s+(a|an)\s+(new\s+)?\w+\s+(that|which)\b|\b(happy|glad)\s+to\s+(send|share|give|set you up)\b|\b(should|can|shall|may)\s+I\s+send\b|\b(high[\s-]yield|family office|confidential information|seeking partners|joint venture)\b`),
+		f(offer, 1, `\b(want (the|more) details|want to see (it|how)|see it in action|fancy a|let'?s talk\b|shall we|request a|visit our|link in (my|the) (profile|bio)|contact us)\b|\bfree\b`).cta(),
+		// The sender as a service provider to a class of people ("I help tech
+		// leaders ...", "we partner with Staff+ engineers ..."), whatever the
+		// verb that follows.
+		f(offer, 2.5, `\b(I|we)\s+(\w+ly\s+)?(help|helps|partner with|empower|enable)\s+(\S+\s+){0,2}?(`+audience+`|candidates|individuals|women|men|students|graduates|job seekers)\b|\bwe\s+(\w+ly\s+)?(helped|partnered with)\b`).product(),
+		// Imperative calls to action pointing at the sender's own things.
+		f(offer, 2, `\b(check out|take a look at|have a look at|sign up|subscribe to|download|register for|try)\s+(my|our)\s+(\w+[\s-]+){0,2}?(book|course|product|app|tool|podcast|channel|newsletter|website|site|page|platform|offer|program|programme|community|event|webinar|launch|service)\b|\b(register|sign up|apply|join|book|enrol|enroll|download it)\s+(here|now|today|below)\b|\b(try it|try us)\b`).cta(),
+		// Giving something away to start a relationship, or supply on demand.
+		f(offer, 1.5, `\b(first|initial|intro(ductory)?)\s+(\w+\s+)?(consultation|session|call|month|audit|lesson|class|week)\s+(is\s+)?(on (me|us|the house)|free)\b|\bno\s+(\w+\s+)?(fees?|charges?|commitment|obligation)\b|\bat no (cost|charge)\b`).cta(),
+		f(offer, 2, `\b(we have|we've got|our)\s+(\S+\s+){0,2}?(developers|engineers|talent|candidates|consultants|designers|experts|specialists|freelancers|programmers)\b[^.!?]{0,40}\b(available|ready|on hand|on demand|on call)\b`).product(),
+		f(offer, 1.5, `\bworth\s+(a\s+)?(\w+\s+)?(chat|call|conversation|look|exploring|discussing|a try|talking|your time)\b|\b(do|achieve|deliver|get|did)\s+(the same|similar (results|numbers))\s+for\b`).cta(),
+		f(offer, 1.5, `\b(software house|dev shop|development shop|agency|consultancy|vendor|reseller)\b[^.!?]{0,60}\b(rates|prices|pricing|competitive|affordable|budget|cost)\b`).product(),
+		// The sender's business serving a class of clients ("we've been working
+		// with a few analytics firms", "I work with technical leaders who feel
+		// stuck"): a service described by whom it is for.
+		f(offer, 2.5, `\bwe('ve| have)?\s+(been\s+)?(working|partnering|worked|partnered)\s+with\s+(\S+\s+){0,3}?(`+audience+`)\b`).product(),
+		f(offer, 2.5, `\b(I|we)\s+(\w+ly\s+)?(work with|coach|support|guide)\s+(\S+\s+){0,2}?(`+audience+`|candidates|individuals|women|men|students|graduates)\s+(who|that|to|through)\b`).product(),
+		// A product the sender made, described by what it does, and the
+		// vocabulary products are sold with.
+		f(offer, 2, `\b(we|I)\s+(just\s+)?(built|developed|launched|created|made|build|make|are building|'re building)\s+(a|an)\s+(\S+\s+){0,3}?(that|which)\s+(\w+s|can|will|cuts|does)\b`).product(),
+		f(offer, 1.5, `\b(out of the box|turn-?key|plug[\s-]and[\s-]play|off[\s-]the[\s-]shelf|fully[\s-]managed|managed\s+(service|platform|solution|offering|version)|no-code|low-code|white-glove)\b`).product(),
+		// Offers to get the reader started on the product.
+		f(offer, 1.5, `\b(set you up|get you (set up|started|onboarded)|early access|beta access|trial\s+(account|period|licen[cs]e|version|run)|\d+[\s-](day|week|month)\s+trial|(would|could|might)\s+it\s+be\s+(useful|helpful|valuable|of interest|worth it)\s+if\s+(I|we))\b`).cta(),
+		// A startup recruiting its first customers.
+		f(offer, 2.5, `\b(design partners?|early adopters|beta\s+(users|testers|customers)|pilot\s+(customers|partners|users|programme|program)|onboarding\s+(\S+\s+){0,3}?(partners|customers|clients|users))\b`).product(),
+		f(offer, 1, `\b(closed|raised|announced)\s+(our|a|the)\s+(\S+\s+){0,2}?(round|funding)\b`),
+		f(offer, 1, `\b(natural|perfect|great|good|ideal|obvious)\s+fit\b`).cta(),
+		// Business "opportunities": multi-level marketing and side incomes.
+		f(offer, 2.5, `\b(be your own boss|work from anywhere|side\s+(hustle|income|gig|business)|on the side of your|9[\s-]to[\s-]5|extra income|residual income|time freedom|set your own hours|fast[\s-]growing\s+(\w+\s+){0,2}?(business|brand)|motivated (people|individuals))\b`).product(),
+		f(offer, 1, `\bjoin my team\b`),
+		// "We offer" in the other languages.
+		f(offer, 2, `\b(oferujemy|pomagamy|ofrecemos|offriamo|oferecemos|nous proposons|wir bieten|bieten wir|wij bieden|bieden wij|we bieden)\b`).product(),
+		// The same families in the other languages LinkedIn notes come in.
+		f(offer, 2.5, `\b(wir unterstützen|unterstützen wir|wir begleiten|wij helpen|we helpen|helpen wij|wij ondersteunen|nous accompagnons|nous aidons|apoyamos|acompañamos|supportiamo|accompagniamo|apoiamos|ajudamos)\b`).product(),
+		f(offer, 2, `\b(empresas|compañías|negocios|entreprises|sociétés|Unternehmen|Firmen|aziende|imprese|bedrijven|organisaties|organizaciones)\s+(como|comme|wie|come|zoals)\b`).product(),
+		f(offer, 2, `\b(somos|nous sommes|wir sind|siamo|wij zijn|we zijn)\s+(un|una|uma|um|une|ein|eine|een|un')\s*(\S+\s+){0,2}?(agencia|agência|agence|Agentur|agenzia|bureau|empresa|entreprise|société|Firma|Unternehmen|azienda|software house|consultora|consultoria|cabinet|studio|startup|bedrijf|fornitore|proveedor|fornecedor|Anbieter|leverancier)\b`).product(),
+		f(offer, 1.5, `\b(llamada|videollamada|reunión|appel|visio|échange|Gespräch|Telefonat|chiamata|call|ligação|reunião|conversa|gesprek|kennismaking|belletje)\s+(rápida|breve|corta|rapide|veloce|curta|kort)\b|\b(kurzes|kurze|kurzen|court|petit|breve|rápida|korte|kort|pequena)\s+(\S+\s+)?(Gespräch|Telefonat|Austausch|échange|appel|chiamata|call|llamada|conversa|gesprek|kennismaking|belletje|reunião|reunión)\b`).cta(),
+		f(offer, 1, `\b(precios|prix|Preise[nr]?|prezzi|preços|prijzen|tarifas|tarifs|tariffe|tarieven)\s+(\S+\s+)?(competitiv\w*|compétitifs|wettbewerbsfähig\w*|concorrenciais|accessibles|asequibles|accessibili|scherpe|günstig\w*)\b|\b(competitive|unbeatable|affordable|low)\s+(rates|prices|pricing)\b`),
 
-	// Questions and requests about the recipient's own work.
-	f(ask, 3, `\b(include|feature|quote|cite|reference|link to|translate|republish|repost|reuse|use)\s+(\w+\s+){0,1}(your|ur)\s+\w+`),
-	f(ask, 3, `\b(interview|invite|feature|host)\s+you\s+(on|to|as|for|in|at)\b|\bhave you (on|as)\b`),
-	f(ask, 1.5, `\b(could|can|would|may|might)\s+(you|I|we)\s+(walk|tell|explain|share|ask|pick your brain|talk|chat|learn|swap|compare|run)\b`),
-	f(ask, 1.5, `\b(how|why|what|which|where|when)\s+(do|does|did|is|are|was|were|would|have|has)\s+(you|your)\b`),
-	f(ask, 1, `\b(how|why|where|when)\s+(you|your)\b`),
-	f(ask, 1, `\b(your|ur)\s+(approach|thoughts|perspective|take|opinion|insights?|experience with|experience of|feedback on)\b`),
-	f(ask, 1.5, `\b(ask|asking)\s+(you\s+)?(a\s+)?(couple of|few|some|quick|two|three)?\s*questions?\b`),
-	f(ask, 1.5, `\b(reviewing|review the|compare notes|swap notes|pick your brain|collaborat\w+ (with you )?on|contribute to|work(ing)? with you on|speak (at|about)|to speak|co-?author|guest lecture)\b`),
-	f(ask, 2, `\b(a|an|short|quick|brief)\s+interview\b|\bwriting\s+(a|an)\s+(\w+\s+)?(feature|article|piece|book|chapter|story|report|paper)\s+(for|on|about)\b`),
-	f(ask, 1, `\b(appreciate|value)\s+(any|your)\s+(advice|perspective|input|thoughts|feedback|opinion)\b`),
-	f(ask, 1.5, `\b(votre|ton|ta|tu|su|il tuo|la tua|Ihr|dein|sua|seu)\s+(équipe|equipo|team|squadra|Team|equipe)\b`),
+		// Questions and requests about the recipient's own work.
+		f(ask, 3, `\b(include|feature|quote|cite|reference|link to|translate|republish|repost|reuse|use)\s+(\w+\s+){0,1}(your|ur)\s+\w+`),
+		f(ask, 3, `\b(interview|invite|feature|host)\s+you\s+(on|to|as|for|in|at)\b|\bhave you (on|as)\b`),
+		f(ask, 1.5, `\b(could|can|would|may|might)\s+(you|I|we)\s+(walk|tell|explain|share|ask|pick your brain|talk|chat|learn|swap|compare|run)\b`),
+		f(ask, 1.5, `\b(how|why|what|which|where|when)\s+(do|does|did|is|are|was|were|would|have|has)\s+(you|your)\b`),
+		f(ask, 1, `\b(how|why|where|when)\s+(you|your)\b`),
+		f(ask, 1, `\b(your|ur)\s+(approach|thoughts|perspective|take|opinion|insights?|experience with|experience of|feedback on)\b`),
+		f(ask, 1.5, `\b(ask|asking)\s+(you\s+)?(a\s+)?(couple of|few|some|quick|two|three)?\s*questions?\b`),
+		f(ask, 1.5, `\b(reviewing|review the|compare notes|swap notes|pick your brain|collaborat\w+ (with you )?on|contribute to|work(ing)? with you on|speak (at|about)|to speak|co-?author|guest lecture)\b`),
+		f(ask, 2, `\b(a|an|short|quick|brief)\s+interview\b|\bwriting\s+(a|an)\s+(\w+\s+)?(feature|article|piece|book|chapter|story|report|paper)\s+(for|on|about)\b`),
+		f(ask, 1, `\b(appreciate|value)\s+(any|your)\s+(advice|perspective|input|thoughts|feedback|opinion)\b`),
+		f(ask, 1.5, `\b(votre|ton|ta|tu|su|il tuo|la tua|Ihr|dein|sua|seu)\s+(équipe|equipo|team|squadra|Team|equipe)\b`),
 
-	// Invitations to contribute the recipient's own work: a talk, a paper.
-	f(ask, 3, `\b(love|like|want|invite|inviting)\s+(you|to have you|to invite you)\s+to\s+(speak|submit|present|give|talk|contribute|write|review)\b|\bsubmit\s+(a|your)\s+(talk|paper|proposal|abstract|session)\b`),
+		// Invitations to contribute the recipient's own work: a talk, a paper.
+		f(ask, 3, `\b(love|like|want|invite|inviting)\s+(you|to have you|to invite you)\s+to\s+(speak|submit|present|give|talk|contribute|write|review)\b|\bsubmit\s+(a|your)\s+(talk|paper|proposal|abstract|session)\b`),
 
-	// Specific references.
-	f(reference, 2.5, `\b(your|ur)\s+(recent\s+|latest\s+|last\s+|great\s+|excellent\s+)?(`+contentWords+`|work on|work at|work with|talk at|presentation at|research on)\b`),
-	// The recipient's work named with words in between ("your otel-go
-	// instrumentation work on GitHub", "your Go concurrency post").
-	f(reference, 2.5, `\b(your|ur)\s+([\w-]+\s+){1,2}?(work\s+(on|at|in|with|for)|post|posts|article|blog post|talk|keynote|paper|podcast|thread|write-?up|series|slides|thesis|research|library|repo|repository|migration|rollout|rewrite)\b`),
-	// The recipient's employer named through their job: pitches use it as
-	// a hook as often as colleagues do.
-	f(reference, 2.5, `\b(your|ur)\s+(team|experience|role|job|position)\s+(at|with)\b`).weakened(),
-	// The sender placing themselves in a team or shared context ("tom
-	// from the platform team at ...").
-	f(reference, 2, `\bfrom\s+the\s+(\S+\s+){0,2}?team\s+(at|here|in|on)\b`),
-	f(reference, 1.5, `\b(programme|program)\s+committee\b|\bcall\s+for\s+(papers|proposals|speakers|talks)\b`),
-	f(reference, 2, `\b(saw|seen|read|watched|heard|listened to|enjoyed|loved|liked|attended|followed|found|came across)\s+(\w+\s+){0,2}(your|ur|the|that)\s+(\w+\s+){0,2}(`+contentWords+`)\b`),
-	f(reference, 2.5, `\b(we met|met you|meeting you|chatted|chatting|spoke|speaking|talked|talking|sat next to|nice to meet|great to meet|good to meet|nice meeting|great meeting|good meeting|bumped into)\b[^.!?]{0,40}\b(at|during|after)\b`),
-	f(reference, 3, `\bwe met\b|\bwe('ve)?\s+(worked|studied|overlapped|spoke|talked|chatted|shared|sat|played|trained|went)\b|\bworked together\b|\boverlapped\b|\b(former|ex-|old)\s?(colleague|classmate|teammate|coworker|co-worker|boss|manager)\b`),
-	f(reference, 1, `\b(conference|meetup|meet-up|summit|hackathon|festival|dinner|kubecon|gophercon|fosdem|devoxx|qcon|re:invent|pycon|devopsdays|dîner|cena|abendessen|conférence|conferencia|konferenz)\b`),
-	f(reference, 3.5, `(?-i)\b([A-Z][a-z]+\s+[A-Z][a-z'’-]+)\b[^.!?]{0,50}\b(suggested|recommended|mentioned|said|told me|introduced|referred|pointed me|thought I|put me in touch)\b`),
-	f(reference, 3.5, `(?-i)\b[A-Z][a-z]+\s+(suggested|recommended|mentioned|told me|introduced us|referred me|pointed me|put us in touch)\b`),
-	f(reference, 3, `\b(introduced us|suggested (that )?I (reach|get|contact)|recommended (that )?I|mutual (friend|colleague|contact) [A-Z])`),
-	f(reference, 2.5, `\b(fellow|also|both)\b[^.!?]{0,30}\b(alum|alumni|alumnus|alumna|grad|graduate|student)\b|\b(graduated|studied)\s+(from|at)\b|\bclass of\s+\d{4}\b|\bgrad(uate)?\s+here\b`),
-	f(reference, 2.5, `\b(after|before|when|while)\s+you\s+(left|joined|were|led|ran)\b`),
-	f(reference, 3, `\bthanks?\s+(you\s+)?for\s+(your|the)\s+(comment|reply|answer|feedback|review|help|talk|advice|intro|introduction|session)\b|\byou\s+(reviewed|answered|replied|commented|helped|mentored|taught|interviewed|gave)\b`),
-	f(reference, 2.5, `\byou\s+(described|mentioned|wrote|shared|posted|presented|explained|led|built|organi[sz]ed|ran)\b`),
-	f(reference, 2, `\bas (promised|discussed)\b`),
-	// Shared history: the same team, class or project, in the past.
-	f(reference, 3, `\b(on|in)\s+the\s+same\s+(team|class|course|cohort|project|floor|squad|programme|program|panel|track)\b|\bused to work\b|\bwhen we (worked|were|studied)\b|\bour (time|days)\s+(together|at|in)\b|\b(we|you and I)\s+(were|used to be)\s+(colleagues|classmates|teammates|coursemates|flatmates|neighbours|neighbors)\b`),
-	f(reference, 3, `\b(on s'est (croisés|croisé|vus|parlé|rencontrés)|coincidimos|nos cruzamos|trabajamos juntos|trabalhamos juntos|nos conhecemos|abbiamo lavorato insieme|ci siamo (visti|incontrati|sentiti)|travaillé ensemble|zusammengearbeitet|samengewerkt|elkaar (\w+\s+){0,3}(ontmoet|gesproken))\b`),
-	f(reference, 1.5, `\blong time( no see)?\b|\balumni\b|\bthrough\s+(the|our|a)\s+(\w+\s+)?(group|community|slack|forum|club|society|network)\b`),
-	f(reference, 2, `\byour name\s+(came up|was mentioned|keeps coming up|comes up)\b`),
-	f(reference, 3, `\b(nous nous sommes rencontrés|on s'est rencontrés|je t'ai rencontré|nos conocimos|ci siamo conosciuti|wir haben uns\s+(\w+\s+){0,3}kennengelernt|nos vimos|a gente se conheceu)\b`),
-	f(reference, 1.5, `\b(remercier|merci pour|gracias por|grazie per|danke für|obrigad[oa] pel[oa])\b`),
-	f(reference, 1, `\bcongrat\w*\s+on\s+(the|your)\s+(\w+\s+){0,3}(role|job|promotion|launch|talk|book|funding|raise|paper|award|release)\b`),
-	f(reference, 1, `\b(yesterday|last\s+(week|month|year|night|`+weekdays+`)|this (morning|week)|on\s+(`+weekdays+`)|next\s+(week|month|`+weekdays+`)|`+months+`|(in|since|back in|of)\s+(19|20)\d\d|(19|20)\d\d)\b`),
-	f(reference, 2.5, `\b(tu|su|tus|sus)\s+(charla|artículo|publicación|post|presentación|ponencia|libro|podcast)\b|\b(votre|ton|ta)\s+(article|publication|conférence|présentation|post|intervention|livre)\b|\b(il tuo|la tua|tuo|tua)\s+(articolo|post|intervento|talk|presentazione|libro)\b|\b(Ihren?|deinen?|deine)\s+(Beitrag|Artikel|Vortrag|Talk|Post|Buch|Podcast)\b|\b(seu|sua)\s+(artigo|post|palestra|publicação)\b`),
+		// Specific references.
+		f(reference, 2.5, `\b(your|ur)\s+(recent\s+|latest\s+|last\s+|great\s+|excellent\s+)?(`+contentWords+`|work on|work at|work with|talk at|presentation at|research on)\b`),
+		// The recipient's work named with words in between ("your otel-go
+		// instrumentation work on GitHub", "your Go concurrency post").
+		f(reference, 2.5, `\b(your|ur)\s+([\w-]+\s+){1,2}?(work\s+(on|at|in|with|for)|post|posts|article|blog post|talk|keynote|paper|podcast|thread|write-?up|series|slides|thesis|research|library|repo|repository|migration|rollout|rewrite)\b`),
+		// The recipient's employer named through their job: pitches use it as
+		// a hook as often as colleagues do.
+		f(reference, 2.5, `\b(your|ur)\s+(team|experience|role|job|position)\s+(at|with)\b`).weakened(),
+		// The sender placing themselves in a team or shared context ("tom
+		// from the platform team at ...").
+		f(reference, 2, `\bfrom\s+the\s+(\S+\s+){0,2}?team\s+(at|here|in|on)\b`),
+		f(reference, 1.5, `\b(programme|program)\s+committee\b|\bcall\s+for\s+(papers|proposals|speakers|talks)\b`),
+		f(reference, 2, `\b(saw|seen|read|watched|heard|listened to|enjoyed|loved|liked|attended|followed|found|came across)\s+(\w+\s+){0,2}(your|ur|the|that)\s+(\w+\s+){0,2}(`+contentWords+`)\b`),
+		f(reference, 2.5, `\b(we met|met you|meeting you|chatted|chatting|spoke|speaking|talked|talking|sat next to|nice to meet|great to meet|good to meet|nice meeting|great meeting|good meeting|bumped into)\b[^.!?]{0,40}\b(at|during|after)\b`),
+		f(reference, 3, `\bwe met\b|\bwe('ve)?\s+(worked|studied|overlapped|spoke|talked|chatted|shared|sat|played|trained|went)\b|\bworked together\b|\boverlapped\b|\b(former|ex-|old)\s?(colleague|classmate|teammate|coworker|co-worker|boss|manager)\b`),
+		f(reference, 1, `\b(conference|meetup|meet-up|summit|hackathon|festival|dinner|kubecon|gophercon|fosdem|devoxx|qcon|re:invent|pycon|devopsdays|dîner|cena|abendessen|conférence|conferencia|konferenz)\b`),
+		f(reference, 3.5, `(?-i)\b([A-Z][a-z]+\s+[A-Z][a-z'’-]+)\b[^.!?]{0,50}\b(suggested|recommended|mentioned|said|told me|introduced|referred|pointed me|thought I|put me in touch)\b`),
+		f(reference, 3.5, `(?-i)\b[A-Z][a-z]+\s+(suggested|recommended|mentioned|told me|introduced us|referred me|pointed me|put us in touch)\b`),
+		f(reference, 3, `\b(introduced us|suggested (that )?I (reach|get|contact)|recommended (that )?I|mutual (friend|colleague|contact) [A-Z])`),
+		f(reference, 2.5, `\b(fellow|also|both)\b[^.!?]{0,30}\b(alum|alumni|alumnus|alumna|grad|graduate|student)\b|\b(graduated|studied)\s+(from|at)\b|\bclass of\s+\d{4}\b|\bgrad(uate)?\s+here\b`),
+		f(reference, 2.5, `\b(after|before|when|while)\s+you\s+(left|joined|were|led|ran)\b`),
+		f(reference, 3, `\bthanks?\s+(you\s+)?for\s+(your|the)\s+(comment|reply|answer|feedback|review|help|talk|advice|intro|introduction|session)\b|\byou\s+(reviewed|answered|replied|commented|helped|mentored|taught|interviewed|gave)\b`),
+		f(reference, 2.5, `\byou\s+(described|mentioned|wrote|shared|posted|presented|explained|led|built|organi[sz]ed|ran)\b`),
+		f(reference, 2, `\bas (promised|discussed)\b`),
+		// Shared history: the same team, class or project, in the past.
+		f(reference, 3, `\b(on|in)\s+the\s+same\s+(team|class|course|cohort|project|floor|squad|programme|program|panel|track)\b|\bused to work\b|\bwhen we (worked|were|studied)\b|\bour (time|days)\s+(together|at|in)\b|\b(we|you and I)\s+(were|used to be)\s+(colleagues|classmates|teammates|coursemates|flatmates|neighbours|neighbors)\b`),
+		f(reference, 3, `\b(on s'est (croisés|croisé|vus|parlé|rencontrés)|coincidimos|nos cruzamos|trabajamos juntos|trabalhamos juntos|nos conhecemos|abbiamo lavorato insieme|ci siamo (visti|incontrati|sentiti)|travaillé ensemble|zusammengearbeitet|samengewerkt|elkaar (\w+\s+){0,3}(ontmoet|gesproken))\b`),
+		f(reference, 1.5, `\blong time( no see)?\b|\balumni\b|\bthrough\s+(the|our|a)\s+(\w+\s+)?(group|community|slack|forum|club|society|network)\b`),
+		f(reference, 2, `\byour name\s+(came up|was mentioned|keeps coming up|comes up)\b`),
+		f(reference, 3, `\b(nous nous sommes rencontrés|on s'est rencontrés|je t'ai rencontré|nos conocimos|ci siamo conosciuti|wir haben uns\s+(\w+\s+){0,3}kennengelernt|nos vimos|a gente se conheceu)\b`),
+		f(reference, 1.5, `\b(remercier|merci pour|gracias por|grazie per|danke für|obrigad[oa] pel[oa])\b`),
+		f(reference, 1, `\bcongrat\w*\s+on\s+(the|your)\s+(\w+\s+){0,3}(role|job|promotion|launch|talk|book|funding|raise|paper|award|release)\b`),
+		f(reference, 1, `\b(yesterday|last\s+(week|month|year|night|`+weekdays+`)|this (morning|week)|on\s+(`+weekdays+`)|next\s+(week|month|`+weekdays+`)|`+months+`|(in|since|back in|of)\s+(19|20)\d\d|(19|20)\d\d)\b`),
+		f(reference, 2.5, `\b(tu|su|tus|sus)\s+(charla|artículo|publicación|post|presentación|ponencia|libro|podcast)\b|\b(votre|ton|ta)\s+(article|publication|conférence|présentation|post|intervention|livre)\b|\b(il tuo|la tua|tuo|tua)\s+(articolo|post|intervento|talk|presentazione|libro)\b|\b(Ihren?|deinen?|deine)\s+(Beitrag|Artikel|Vortrag|Talk|Post|Buch|Podcast)\b|\b(seu|sua)\s+(artigo|post|palestra|publicação)\b`),
 
-	// Vague phrases that fit anyone.
-	f(vague, 3, `\b(expand|grow|build|extend|broaden|widen|increase|strengthen|enlarge)(ing|s)?\s+(my|our)\s+(\w+\s+){0,2}(network|circle|connections)\b`),
-	f(vague, 1.5, `\b(I'?d|I\s+would|would|I'?m|I\s+am|happy|glad|love|like|want|wish|looking\s+forward|keen|hope|great|nice|good|pleased|delighted|hono(u)?r|looking)\s+(\w+\s+){0,2}(to\s+)?(connect|connecting)\b`),
-	f(vague, 2, `\blet'?s\s+connect\b|\b(add you to|join|be part of|be in)\s+(my|your)\s+(\w+\s+)?(network|connections)\b`),
-	f(vague, 2.5, `\b(impressed|impressive|great|interesting|amazing|inspiring|nice|strong|excellent|outstanding|remarkable|wonderful|fantastic)\b[^.!?]{0,25}\b(profile|background|experience|career|journey|achievements)\b`),
-	f(vague, 2.5, `\byour\s+(profile|background|experience|career|journey|achievements)\s+(is|are|looks?|seems?)\s+(\w+\s+)?(impressive|inspiring|amazing|great|interesting|remarkable|outstanding|excellent)\b|\byour\s+profile\s+(caught|came up|stood out|popped up|appeared)\b`),
-	f(vague, 2, `\b(came across|stumbled upon|found|saw|viewed|noticed|checked)\s+your\s+profile\b`),
-	f(vague, 2, `\b(like[\s-]minded|professionals?\s+(like you|in\s+(\w+\s+)?(your|the|my|tech|this)\b)|same (industry|field|space)|similar (interests|field|industry|circles|background)|share (insights|ideas|knowledge)|exchange (ideas|insights|knowledge)|learn from each other|mutually beneficial|beneficial for (both|us)|grow together|stay in touch|keep in touch|future opportunities|potential (synergies|opportunities|collaboration)|synerg\w+|as many (professionals|people))\b`),
-	f(vague, 1.5, `\b(admire|love|like|respect|appreciate|enjoy|follow|following)\s+(your|ur)\s+(work|profile|content|posts|journey|career|achievements|experience)\b`),
-	f(vague, 2, `\b(exciting|great|new|amazing)\s+opportunit(y|ies)\b[^.!?]{0,30}\b(match|fit|suit|align)`),
-	f(vague, 0.5, `\b(hope (this|you|all)|hope you('re| are) (well|doing well))\b`),
-	f(vague, 1.5, `\bplease accept\b|\bnetworking\b|\b(worldwide|across the globe|around the world|all over the world)\b|\bfollowing you\b`),
-	f(vague, 2, `\b(mein(e|em|en)?\s+(berufliches\s+)?(Netzwerk|Kontakte)|vernetzen|(ampliar|expandir|extender|aumentar)\s+(mi|mis|minha|minhas|a minha)\s+(red|rede|contactos|contatos)|mi red|(élargir|agrandir|développer)\s+mon\s+réseau|mon réseau|(ampliare|allargare|espandere)\s+la\s+mia\s+rete|la mia rete|minha rede|conectar|collegarmi|collegarci|restare in contatto|rimanere in contatto|rester en contact|in Kontakt bleiben)\b`),
-}
+		// Vague phrases that fit anyone.
+		f(vague, 3, `\b(expand|grow|build|extend|broaden|widen|increase|strengthen|enlarge)(ing|s)?\s+(my|our)\s+(\w+\s+){0,2}(network|circle|connections)\b`),
+		f(vague, 1.5, `\b(I'?d|I\s+would|would|I'?m|I\s+am|happy|glad|love|like|want|wish|looking\s+forward|keen|hope|great|nice|good|pleased|delighted|hono(u)?r|looking)\s+(\w+\s+){0,2}(to\s+)?(connect|connecting)\b`),
+		f(vague, 2, `\blet'?s\s+connect\b|\b(add you to|join|be part of|be in)\s+(my|your)\s+(\w+\s+)?(network|connections)\b`),
+		f(vague, 2.5, `\b(impressed|impressive|great|interesting|amazing|inspiring|nice|strong|excellent|outstanding|remarkable|wonderful|fantastic)\b[^.!?]{0,25}\b(profile|background|experience|career|journey|achievements)\b`),
+		f(vague, 2.5, `\byour\s+(profile|background|experience|career|journey|achievements)\s+(is|are|looks?|seems?)\s+(\w+\s+)?(impressive|inspiring|amazing|great|interesting|remarkable|outstanding|excellent)\b|\byour\s+profile\s+(caught|came up|stood out|popped up|appeared)\b`),
+		f(vague, 2, `\b(came across|stumbled upon|found|saw|viewed|noticed|checked)\s+your\s+profile\b`),
+		f(vague, 2, `\b(like[\s-]minded|professionals?\s+(like you|in\s+(\w+\s+)?(your|the|my|tech|this)\b)|same (industry|field|space)|similar (interests|field|industry|circles|background)|share (insights|ideas|knowledge)|exchange (ideas|insights|knowledge)|learn from each other|mutually beneficial|beneficial for (both|us)|grow together|stay in touch|keep in touch|future opportunities|potential (synergies|opportunities|collaboration)|synerg\w+|as many (professionals|people))\b`),
+		f(vague, 1.5, `\b(admire|love|like|respect|appreciate|enjoy|follow|following)\s+(your|ur)\s+(work|profile|content|posts|journey|career|achievements|experience)\b`),
+		f(vague, 2, `\b(exciting|great|new|amazing)\s+opportunit(y|ies)\b[^.!?]{0,30}\b(match|fit|suit|align)`),
+		f(vague, 0.5, `\b(hope (this|you|all)|hope you('re| are) (well|doing well))\b`),
+		f(vague, 1.5, `\bplease accept\b|\bnetworking\b|\b(worldwide|across the globe|around the world|all over the world)\b|\bfollowing you\b`),
+		f(vague, 2, `\b(mein(e|em|en)?\s+(berufliches\s+)?(Netzwerk|Kontakte)|vernetzen|(ampliar|expandir|extender|aumentar)\s+(mi|mis|minha|minhas|a minha)\s+(red|rede|contactos|contatos)|mi red|(élargir|agrandir|développer)\s+mon\s+réseau|mon réseau|(ampliare|allargare|espandere)\s+la\s+mia\s+rete|la mia rete|minha rede|conectar|collegarmi|collegarci|restare in contatto|rimanere in contatto|rester en contact|in Kontakt bleiben)\b`),
+	}
+})
 
 // noteReplacer folds typographic quotes and drops the invisible padding
 // characters LinkedIn's emails carry.
@@ -400,13 +403,13 @@ func (s *noteScore) add(kind evidenceKind, w float64, phrase string) {
 
 // greetingLead is a salutation at the start of an evidence phrase: "Hi
 // Robin, " or "Dear Dr Lee - ".
-var greetingLead = regexp.MustCompile(`(?i)^(hi|hello|hey|dear|hiya|greetings|good (morning|afternoon|evening)|hola|ciao|bonjour|hallo|olá|ola|salut|hoi|cześć|witam)\b[^,.!?:;\n–—-]{0,30}[,.!?:;\n–—-]+\s*`)
+var greetingLead = lazyRegexp(`(?i)^(hi|hello|hey|dear|hiya|greetings|good (morning|afternoon|evening)|hola|ciao|bonjour|hallo|olá|ola|salut|hoi|cześć|witam)\b[^,.!?:;\n–—-]{0,30}[,.!?:;\n–—-]+\s*`)
 
 // stripGreeting drops a leading salutation from an evidence phrase, so
 // that "Hi Robin, Marco de Vries suggested" reads "Marco de Vries
 // suggested". A phrase that is nothing but a greeting is kept.
 func stripGreeting(phrase string) string {
-	if loc := greetingLead.FindStringIndex(phrase); loc != nil && loc[1] < len(phrase) {
+	if loc := greetingLead().FindStringIndex(phrase); loc != nil && loc[1] < len(phrase) {
 		return phrase[loc[1]:]
 	}
 	return phrase
@@ -462,7 +465,7 @@ func (s *noteScore) specificEvidence() string {
 
 // emailAddress is an e-mail address in a note. It is contact data, not a
 // link to a site: its domain must not count as one.
-var emailAddress = regexp.MustCompile(`[\pL\pN._%+-]+@[\pL\pN-]+(\.[\pL\pN-]+)+`)
+var emailAddress = lazyRegexp(`[\pL\pN._%+-]+@[\pL\pN-]+(\.[\pL\pN-]+)+`)
 
 // hit is one match of one feature.
 type hit struct {
@@ -476,13 +479,14 @@ type hit struct {
 // patterns that both fit "happy to share details" do not add up.
 func scoreNote(note string, me Me) noteScore {
 	text := noteReplacer.Replace(note)
-	text = emailAddress.ReplaceAllString(text, "(e-mail address)")
+	text = emailAddress().ReplaceAllString(text, "(e-mail address)")
 	var s noteScore
 	s.words = len(strings.Fields(text))
 	lower := strings.ToLower(text)
 	var hits [4][]hit
-	for i := range noteFeatures {
-		ft := &noteFeatures[i]
+	features := noteFeatures()
+	for i := range features {
+		ft := &features[i]
 		if !ft.mayMatch(lower) {
 			continue
 		}
@@ -603,18 +607,18 @@ func unicodeEdges(text string, start, end int) bool {
 
 // senderVoice finds a clause whose subject is the sender's business: "we",
 // "our ...", or "I help"/"I partner with", in the languages notes come in.
-var senderVoice = regexp.MustCompile(`(?i)\b(we|we've|we're|we'll|our|I\s+help|I\s+partner|I\s+work\s+with|nous|notre|nos|wir|unser\w*|nosotros|nuestr[ao]s?|noi|nostr[aoie]|nós|noss[ao]s?|wij|onze)\b`)
+var senderVoice = lazyRegexp(`(?i)\b(we|we've|we're|we'll|our|I\s+help|I\s+partner|I\s+work\s+with|nous|notre|nos|wir|unser\w*|nosotros|nuestr[ao]s?|noi|nostr[aoie]|nós|noss[ao]s?|wij|onze)\b`)
 
 // metric finds a quantified result: "30%", "3x", "in half", "200+",
 // "in under 3 weeks", "$18".
-var metric = regexp.MustCompile(`(?i)\d\s?%|\b\d+(\.\d+)?\s?x\b|\bin half\b|\bhalved\b|\b\d[\d,.]*\s?\+|\b(under|within|less than|in)\s+\d+\s+(hours|days|weeks|months)\b|[$£€]\s?\d`)
+var metric = lazyRegexp(`(?i)\d\s?%|\b\d+(\.\d+)?\s?x\b|\bin half\b|\bhalved\b|\b\d[\d,.]*\s?\+|\b(under|within|less than|in)\s+\d+\s+(hours|days|weeks|months)\b|[$£€]\s?\d`)
 
 // claims adds a sender's quantified claim ("We've helped Ocado cut cloud
 // spend by 30%", "our model fills roles in under 3 weeks"): results sold
 // in the sender's voice are a value proposition. It counts once.
 func claims(text string, s *noteScore) {
 	for _, sentence := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n;", r) }) {
-		if matchWords(metric, sentence) && matchWords(senderVoice, sentence) && !isSelfReport(sentence) {
+		if matchWords(metric(), sentence) && matchWords(senderVoice(), sentence) && !isSelfReport(sentence) {
 			s.add(offer, 2, strings.TrimSpace(sentence))
 			return
 		}
@@ -694,7 +698,7 @@ var commonCaps = map[string]bool{
 var greetings = map[string]bool{"hi": true, "hello": true, "hey": true, "dear": true, "hola": true, "ciao": true,
 	"bonjour": true, "hallo": true, "olá": true, "ola": true, "salut": true, "morning": true, "thanks": true}
 
-var firstPerson = regexp.MustCompile(`(?i)\b(i|i'm|i am|we|we're|we are|my|our|me)\b`)
+var firstPerson = lazyRegexp(`(?i)\b(i|i'm|i am|we|we're|we are|my|our|me)\b`)
 
 // entities adds named entities: capitalised words that do not start a
 // sentence, are not greetings, the recipient's name or the sign-off, and
@@ -714,7 +718,7 @@ func entities(text string, me Me, s *noteScore) {
 	var total float64
 	for _, clause := range splitClauses(body) {
 		weight := 0.6
-		if matchWords(firstPerson, clause) && !strings.Contains(strings.ToLower(clause), "you") {
+		if matchWords(firstPerson(), clause) && !strings.Contains(strings.ToLower(clause), "you") {
 			weight = 0.25
 		}
 		words := strings.Fields(clause)
@@ -796,28 +800,35 @@ func stripSignoff(text string) string {
 	return strings.Join(lines, "\n")
 }
 
-var germanWords = regexp.MustCompile(`(?i)\b(ich|und|mit|sie|ihnen|ihr|ihrem|mein|meinem|wir|der|die|das|für|nicht|ein|eine|zu|haben|würde|gerne|mich|freuen|auf|bei|unternehmen)\b`)
+var germanWords = lazyRegexp(`(?i)\b(ich|und|mit|sie|ihnen|ihr|ihrem|mein|meinem|wir|der|die|das|für|nicht|ein|eine|zu|haben|würde|gerne|mich|freuen|auf|bei|unternehmen)\b`)
 
 func looksGerman(text string) bool {
-	return len(findWords(germanWords, text, 3)) >= 3
+	return len(findWords(germanWords(), text, 3)) >= 3
 }
 
 var (
 	// selfResult is a result the sender reports about their own work ("we
 	// cut our p99 latency by 40%") or their own experience ("10+ years"):
 	// news or a résumé, not a result sold to the reader.
-	selfResult = regexp.MustCompile(`(?i)\b(cut|cutting|reduced?|reducing|halved|improved?|lowered|dropped|saved|sped up|grew|doubled|tripled|boosted|increased)\s+(our|my)\b|\b\d+\s?\+\s*(years?|yrs)\b|\b(years?|yrs)\s+of\s+experience\b`)
+	selfResult = lazyRegexp(`(?i)\b(cut|cutting|reduced?|reducing|halved|improved?|lowered|dropped|saved|sped up|grew|doubled|tripled|boosted|increased)\s+(our|my)\b|\b\d+\s?\+\s*(years?|yrs)\b|\b(years?|yrs)\s+of\s+experience\b`)
 	// forOthers is a third party the sender's results were for.
-	forOthers = regexp.MustCompile(`(?i)\b(our|my)\s+(clients?|customers?|partners|users|members|portfolio)\b`)
+	forOthers = lazyRegexp(`(?i)\b(our|my)\s+(clients?|customers?|partners|users|members|portfolio)\b`)
 )
 
 // isSelfReport reports whether an offer-like phrase is the sender speaking
 // of their own results or experience rather than selling results to others.
 func isSelfReport(phrase string) bool {
-	locs := findWords(selfResult, phrase, 1)
+	locs := findWords(selfResult(), phrase, 1)
 	if len(locs) == 0 {
 		return false
 	}
 	lm := strings.ToLower(phrase[locs[0][0]:locs[0][1]])
-	return strings.Contains(lm, "year") || strings.Contains(lm, "yr") || !matchWords(forOthers, phrase)
+	return strings.Contains(lm, "year") || strings.Contains(lm, "yr") || !matchWords(forOthers(), phrase)
+}
+
+// lazyRegexp returns a function that compiles expr on its first call and
+// returns the same *regexp.Regexp ever after: a process that classifies no
+// note pays nothing for the classifier's expressions.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }

@@ -288,7 +288,7 @@ func ruleField(inv inbox.Invitation, field string) string {
 	return ""
 }
 
-var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
+var emailRE = lazyRegexp(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
 
 // lion says why inv looks like an open networker, or "".
 func (p *Policy) lion(inv inbox.Invitation) string {
@@ -298,7 +298,7 @@ func (p *Policy) lion(inv inbox.Invitation) string {
 				return fmt.Sprintf("%s says %q", field.name, m)
 			}
 		}
-		if p.cfg.LION.EmailMarker && emailRE.MatchString(field.text) {
+		if p.cfg.LION.EmailMarker && emailRE().MatchString(field.text) {
 			return fmt.Sprintf("%s holds an email address", field.name)
 		}
 	}
