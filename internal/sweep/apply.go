@@ -33,21 +33,16 @@ type target struct {
 // record key; an error only when the session or the store failed.
 func (s *sweeper) apply(ctx context.Context, open []state.Record, disagree map[string]bool) (map[string]outcome, error) {
 	out := map[string]outcome{}
-	var pending []state.Record
+	var pending, intents []state.Record
 	for _, r := range open {
 		if r.Action.State == state.Intent {
-			oc, err := s.reconcile(ctx, r)
-			if err != nil {
-				if fatal(ctx, err) {
-					return out, err
-				}
-				s.fail(r.Key, err)
-				continue
-			}
-			out[r.Key] = oc
+			intents = append(intents, r)
 			continue
 		}
 		pending = append(pending, r)
+	}
+	if err := s.reconcileAll(ctx, intents, out); err != nil {
+		return out, err
 	}
 
 	// One target per message: the invitations of a digest share it.
@@ -97,13 +92,18 @@ func (s *sweeper) applyChunk(ctx context.Context, chunk []*target, disagree map[
 		ok    bool
 		calls []planned
 	}
+	locs := make([]state.Location, len(chunk))
+	for i, t := range chunk {
+		locs[i] = t.loc
+	}
+	at, err := s.locateAll(ctx, locs)
+	if err != nil {
+		return err
+	}
 	var list []found
-	for _, t := range chunk {
-		uid, ok, err := s.locate(ctx, t.loc)
-		if err != nil {
-			if fatal(ctx, err) {
-				return err
-			}
+	for i, t := range chunk {
+		uid, ok := at[i].uid, at[i].ok
+		if err := at[i].err; err != nil {
 			for _, r := range t.recs {
 				s.fail(r.Key, err)
 			}
@@ -124,7 +124,7 @@ func (s *sweeper) applyChunk(ctx context.Context, chunk []*target, disagree map[
 	}
 
 	// Record the intents (and skip what is gone) in one transaction.
-	err := s.store.Update(func(tx *state.Tx) error {
+	err = s.store.Update(func(tx *state.Tx) error {
 		for _, f := range list {
 			for _, r := range f.t.recs {
 				if !f.ok {
@@ -278,13 +278,73 @@ func stepsOf(calls []planned, key string) []string {
 	return nil
 }
 
-// locate finds the message of loc in the selected mailbox: at its UID when
-// the UIDVALIDITY is the same and the Message-ID matches, else by
-// Message-ID. ok is false when it is gone.
+// located is where locateAll found one message.
+type located struct {
+	uid uint32
+	ok  bool  // false when the message is no longer in the mailbox
+	err error // finding this message failed (not fatal to the run)
+}
+
+// locateAll finds the messages of locs in the selected mailbox, in as few
+// round trips as it can. One UID FETCH asks for the Message-ID at every
+// UID recorded under the current UIDVALIDITY: a message still at its UID
+// is found there. Only the others (the UID is gone or holds another
+// message, or the UIDVALIDITY changed) are searched for by Message-ID, one
+// SEARCH each, as a header search makes the server read every message. A
+// location without a Message-ID has nothing to check its UID by: only the
+// same UID under the same UIDVALIDITY is the same message (Apply says when
+// it is gone). The error is returned only when it is fatal to the run.
+func (s *sweeper) locateAll(ctx context.Context, locs []state.Location) ([]located, error) {
+	out := make([]located, len(locs))
+	var uids []uint32
+	for _, loc := range locs {
+		if loc.MessageID != "" && loc.UIDValidity == s.status.UIDValidity && loc.UID != 0 {
+			uids = append(uids, loc.UID)
+		}
+	}
+	var ids map[uint32]string
+	if len(uids) > 0 {
+		var err error
+		if ids, err = s.sess.MessageIDs(ctx, uids); err != nil {
+			if fatal(ctx, err) {
+				return nil, err
+			}
+			// The searches below find every message all the same.
+			s.log.Warn("fetching the Message-IDs of the recorded UIDs failed; searching for each message", "err", err)
+			ids = nil
+		}
+	}
+	for i, loc := range locs {
+		if loc.MessageID == "" {
+			out[i] = located{uid: loc.UID, ok: loc.UIDValidity == s.status.UIDValidity}
+			continue
+		}
+		if loc.UIDValidity == s.status.UIDValidity {
+			if id, ok := ids[loc.UID]; ok && id == bareMessageID(loc.MessageID) {
+				out[i] = located{uid: loc.UID, ok: true}
+				continue
+			}
+		}
+		uid, ok, err := s.locate(ctx, loc)
+		if err != nil && fatal(ctx, err) {
+			return nil, err
+		}
+		out[i] = located{uid: uid, ok: ok, err: err}
+	}
+	return out, nil
+}
+
+// bareMessageID is id without angle brackets, as Parse records it.
+func bareMessageID(id string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(id), "<"), ">")
+}
+
+// locate finds the message of loc in the selected mailbox by searching
+// for its Message-ID: at its UID when the UIDVALIDITY is the same and that
+// UID holds it, else at the first UID that does. ok is false when it is
+// gone. locateAll spares most messages this search.
 func (s *sweeper) locate(ctx context.Context, loc state.Location) (uid uint32, ok bool, err error) {
 	if loc.MessageID == "" {
-		// Nothing to check it by: only the same UID under the same
-		// UIDVALIDITY is the same message (Apply says when it is gone).
 		return loc.UID, loc.UIDValidity == s.status.UIDValidity, nil
 	}
 	uids, err := s.sess.FindByMessageID(ctx, loc.MessageID)
@@ -298,14 +358,42 @@ func (s *sweeper) locate(ctx context.Context, loc state.Location) (uid uint32, o
 	return uids[0], true, nil
 }
 
-// reconcile settles an intent a run left unconfirmed: it looks the
-// message up by Message-ID, confirms the steps that took effect and
-// carries out only those that did not. Keywords and \Seen are checked by
-// Apply itself (it does not store a flag the message has); a copy or move
-// is checked by looking for the message in the target mailbox.
-func (s *sweeper) reconcile(ctx context.Context, r state.Record) (outcome, error) {
-	steps := r.Action.Planned
-	act, allowMove := actionFromSteps(steps)
+// reconcileAll settles the intents a run left unconfirmed, finding their
+// messages a batch at a time (locateAll). A message that reconciling an
+// earlier record moved away is looked up again, so the invitations of a
+// digest see the move of the first.
+func (s *sweeper) reconcileAll(ctx context.Context, intents []state.Record, out map[string]outcome) error {
+	moved := map[uint32]bool{} // UIDs moved out of the mailbox by this run
+	for chunk := range slices.Chunk(intents, applyBatch) {
+		locs := make([]state.Location, len(chunk))
+		for i, r := range chunk {
+			locs[i] = reconcileLocation(r)
+		}
+		at, err := s.locateAll(ctx, locs)
+		if err != nil {
+			return err
+		}
+		for i, r := range chunk {
+			w := at[i]
+			if w.err == nil && w.ok && moved[w.uid] {
+				w.uid, w.ok, w.err = s.locate(ctx, locs[i])
+			}
+			oc, err := s.reconcile(ctx, r, w, moved)
+			if err != nil {
+				if fatal(ctx, err) {
+					return err
+				}
+				s.fail(r.Key, err)
+				continue
+			}
+			out[r.Key] = oc
+		}
+	}
+	return nil
+}
+
+// reconcileLocation is where the unconfirmed actions of r were to act.
+func reconcileLocation(r state.Record) state.Location {
 	loc := r.Location
 	if r.Action.Target != nil {
 		loc = *r.Action.Target
@@ -313,6 +401,18 @@ func (s *sweeper) reconcile(ctx context.Context, r state.Record) (outcome, error
 			loc.MessageID = r.Location.MessageID
 		}
 	}
+	return loc
+}
+
+// reconcile settles an intent a run left unconfirmed: it looks the
+// message up by Message-ID, confirms the steps that took effect and
+// carries out only those that did not. Keywords and \Seen are checked by
+// Apply itself (it does not store a flag the message has); a copy or move
+// is checked by looking for the message in the target mailbox.
+func (s *sweeper) reconcile(ctx context.Context, r state.Record, at located, moved map[uint32]bool) (outcome, error) {
+	steps := r.Action.Planned
+	act, allowMove := actionFromSteps(steps)
+	loc := reconcileLocation(r)
 	mailbox := s.acct.Mailbox
 	gone := fmt.Sprintf("message no longer in %s (moved or deleted by the user) when its unconfirmed actions were checked", mailbox)
 	if len(steps) == 0 {
@@ -324,7 +424,7 @@ func (s *sweeper) reconcile(ctx context.Context, r state.Record) (outcome, error
 		// again could duplicate the message.
 		return s.skipRecord(r.Key, "the message has no Message-ID, so whether its interrupted copy or move took effect cannot be checked; not repeated")
 	}
-	uid, found, err := s.locate(ctx, loc)
+	uid, found, err := at.uid, at.ok, at.err
 	if err != nil {
 		return outcome{}, err
 	}
@@ -364,6 +464,10 @@ func (s *sweeper) reconcile(ctx context.Context, r state.Record) (outcome, error
 		}
 	}
 	res, err := s.sess.Apply(ctx, uid, redo, allowMove)
+	if redo.MoveTo != "" && allowMove {
+		// Moved, or maybe moved: a later record looks it up again.
+		moved[uid] = true
+	}
 	if errors.Is(err, inbox.ErrMessageGone) {
 		return s.skipRecord(r.Key, gone)
 	}
