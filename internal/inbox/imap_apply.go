@@ -66,92 +66,11 @@ type Applied struct {
 // A message that is gone gives ErrMessageGone. On a later failure, Applied
 // holds the steps that were done.
 func (s *Session) Apply(ctx context.Context, uid uint32, act Action, allowMove bool) (Applied, error) {
-	var res Applied
-	if s.selected == nil {
-		return res, fmt.Errorf("apply: %w", errNoMailbox)
+	res, err := s.ApplyBatch(ctx, []uint32{uid}, act, allowMove)
+	if err == nil && len(res.Missing) > 0 {
+		err = fmt.Errorf("uid %d in %s: %w", uid, s.selected.Name, ErrMessageGone)
 	}
-	op := fmt.Sprintf("uid %d", uid)
-	if act.Keyword != "" && !validKeyword(act.Keyword) {
-		return res, fmt.Errorf("%s: keyword %q is not a valid IMAP keyword", op, act.Keyword)
-	}
-	move := act.MoveTo != "" && allowMove
-	if move && !sameMailbox(act.MoveTo, s.selected.Name) && !s.caps.Move && !s.caps.UIDPlus {
-		return res, fmt.Errorf("%s: move %s: %w", op, act.MoveTo, ErrCannotMove)
-	}
-	done, err := s.begin(ctx, op)
-	if err != nil {
-		return res, err
-	}
-	defer done()
-
-	bufs, err := s.client.Fetch(uidSet(uid), &imap.FetchOptions{UID: true, Flags: true}).Collect()
-	if err != nil {
-		return res, s.fail(ctx, op, err)
-	}
-	if len(bufs) == 0 {
-		return res, fmt.Errorf("%s in %s: %w", op, s.selected.Name, ErrMessageGone)
-	}
-	flags := bufs[0].Flags
-
-	var add []imap.Flag
-	var adding []string
-	if act.Keyword != "" {
-		step := "keyword " + act.Keyword
-		switch {
-		case !s.keywordAllowed(act.Keyword):
-			res.Skipped = append(res.Skipped, step+`: the mailbox does not accept keywords (no \* in PERMANENTFLAGS)`)
-		case hasFlag(flags, act.Keyword):
-			res.Skipped = append(res.Skipped, step+": already set")
-		default:
-			add = append(add, imap.Flag(act.Keyword))
-			adding = append(adding, step)
-		}
-	}
-	if act.MarkSeen {
-		if hasFlag(flags, string(imap.FlagSeen)) {
-			res.Skipped = append(res.Skipped, "mark seen: already seen")
-		} else {
-			add = append(add, imap.FlagSeen)
-			adding = append(adding, "mark seen")
-		}
-	}
-	if len(add) > 0 {
-		if err := s.addFlags(uidSet(uid), add...); err != nil {
-			return res, s.fail(ctx, fmt.Sprintf("%s: %s", op, strings.Join(adding, ", ")), err)
-		}
-		res.Done = append(res.Done, adding...)
-	}
-
-	if act.CopyTo != "" {
-		step := "copy " + act.CopyTo
-		if sameMailbox(act.CopyTo, s.selected.Name) {
-			res.Skipped = append(res.Skipped, step+": it is the mailbox the message is in")
-		} else {
-			if _, err := s.copyCreating(uidSet(uid), act.CopyTo); err != nil {
-				return res, s.fail(ctx, op+": "+step, err)
-			}
-			res.Done = append(res.Done, step)
-		}
-	}
-
-	if act.MoveTo != "" {
-		step := "move " + act.MoveTo
-		switch {
-		case !allowMove:
-			res.Skipped = append(res.Skipped, step+": not for this message; it stays where it is")
-		case sameMailbox(act.MoveTo, s.selected.Name):
-			res.Skipped = append(res.Skipped, step+": already there")
-		default:
-			data, err := s.move(uidSet(uid), act.MoveTo)
-			if err != nil {
-				return res, s.fail(ctx, op+": "+step, err)
-			}
-			res.MovedUID = singleUID(data)
-			res.Done = append(res.Done, step)
-		}
-	}
-	s.log.Debug("imap apply", "uid", uid, "done", res.Done, "skipped", res.Skipped)
-	return res, nil
+	return Applied{Done: res.Done, Skipped: res.Skipped, MovedUID: singleUID(res.moved)}, err
 }
 
 func (s *Session) keywordAllowed(kw string) bool {
@@ -319,13 +238,14 @@ func sameMailbox(a, b string) bool {
 type BatchApplied struct {
 	// Done lists the steps carried out on the messages found, as
 	// Action.Steps words them (a keyword or \Seen some of them had
-	// already counts as done for all).
+	// already counts as done for all; one all of them had is skipped).
 	Done []string
 	// Skipped lists steps not possible, each with its reason.
 	Skipped []string
 	// Missing lists the UIDs not in the mailbox (moved or deleted by the
 	// user): nothing was done to them.
 	Missing []uint32
+	moved   imap.NumSet // the moved messages' UIDs in the target, when the server says
 }
 
 // ApplyBatch carries out act, like Apply, on every message of uids in
@@ -402,8 +322,10 @@ func (s *Session) ApplyBatch(ctx context.Context, uids []uint32, act Action, all
 				if err := s.addFlags(uidSet(need...), imap.Flag(act.Keyword)); err != nil {
 					return res, s.fail(ctx, op+": "+step, err)
 				}
+				res.Done = append(res.Done, step)
+			} else {
+				res.Skipped = append(res.Skipped, step+": already set")
 			}
-			res.Done = append(res.Done, step)
 		}
 	}
 	if act.MarkSeen {
@@ -411,8 +333,10 @@ func (s *Session) ApplyBatch(ctx context.Context, uids []uint32, act Action, all
 			if err := s.addFlags(uidSet(need...), imap.FlagSeen); err != nil {
 				return res, s.fail(ctx, op+": mark seen", err)
 			}
+			res.Done = append(res.Done, "mark seen")
+		} else {
+			res.Skipped = append(res.Skipped, "mark seen: already seen")
 		}
-		res.Done = append(res.Done, "mark seen")
 	}
 	if act.CopyTo != "" {
 		step := "copy " + act.CopyTo
@@ -433,9 +357,11 @@ func (s *Session) ApplyBatch(ctx context.Context, uids []uint32, act Action, all
 		case sameMailbox(act.MoveTo, s.selected.Name):
 			res.Skipped = append(res.Skipped, step+": already there")
 		default:
-			if _, err := s.move(all, act.MoveTo); err != nil {
+			moved, err := s.move(all, act.MoveTo)
+			if err != nil {
 				return res, s.fail(ctx, op+": "+step, err)
 			}
+			res.moved = moved
 			res.Done = append(res.Done, step)
 		}
 	}
