@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -76,7 +77,20 @@ func sweepCommand(stdout, stderr io.Writer) *cli.Command {
 	}
 }
 
-func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) error {
+func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) (err error) {
+	progress := !opts.JSON && isTerminal(stderr)
+	// A pipe or file gets the output in large writes (one write per
+	// invitation costs a system call each: tens of milliseconds on a long
+	// listing); a terminal sees each invitation as it is decided.
+	if !isTerminal(stdout) {
+		bw := bufio.NewWriterSize(stdout, 64<<10)
+		defer func() {
+			if ferr := bw.Flush(); err == nil && ferr != nil {
+				err = fmt.Errorf("writing the output: %w", ferr)
+			}
+		}()
+		stdout, stderr = bw, flushFirst{w: stderr, first: bw}
+	}
 	s, err := setup(opts.Config, stderr)
 	if err != nil {
 		return err
@@ -103,7 +117,7 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	if opts.Debug {
 		o.Trace = stderr
 	}
-	if !opts.JSON && isTerminal(stderr) {
+	if progress {
 		o.Progress = stderr
 	}
 	out := &paragraphs{w: stdout}
@@ -124,6 +138,21 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 		return partialError{unreadable: sum.Errors}
 	}
 	return nil
+}
+
+// flushFirst writes to w after flushing first, so that what goes to
+// standard error (warnings, the summary, --verbose logs) keeps its place
+// among buffered standard output when both go to one file, as from cron.
+type flushFirst struct {
+	w     io.Writer
+	first *bufio.Writer
+}
+
+func (f flushFirst) Write(p []byte) (int, error) {
+	if err := f.first.Flush(); err != nil {
+		return 0, err
+	}
+	return f.w.Write(p)
 }
 
 // pickAccount returns the account named name, or the first one, with its

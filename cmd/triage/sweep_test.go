@@ -597,3 +597,21 @@ func TestSweepPartial(t *testing.T) {
 		t.Errorf("partial sweep shows an invitation, but none is new or pending:\n%s", r.stdout)
 	}
 }
+
+// TestFlushFirstKeepsOrder checks that with standard output buffered,
+// what goes to standard error still comes after the output written before
+// it when both go to one file (cron's mail, a log).
+func TestFlushFirstKeepsOrder(t *testing.T) {
+	var file bytes.Buffer
+	out := bufio.NewWriter(&file)
+	errw := flushFirst{w: &file, first: out}
+	fmt.Fprintln(out, "invitation 1")
+	fmt.Fprintln(errw, "triage: warning")
+	fmt.Fprintln(out, "invitation 2")
+	if err := out.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "invitation 1\ntriage: warning\ninvitation 2\n"; file.String() != want {
+		t.Errorf("combined output %q, want %q", file.String(), want)
+	}
+}

@@ -25,17 +25,18 @@ import (
 // goroutine that called fetch takes the results back in the order the
 // server sent the messages and records and emits them exactly as a
 // sequential sweep does (same batches, same order). The store, emit and
-// the Summary are only touched by that goroutine. At most window messages
-// are between the callback and the recorder at any time, so memory stays
-// flat whatever the mailbox size.
+// the Summary are only touched by that goroutine. A window bounds the
+// messages (and their bytes) between the callback and the recorder at any
+// time, so memory stays flat whatever the mailbox size.
 
 // parsed is one fetched message.
 type parsed struct {
-	seq  int // the order the server sent it in
-	uid  uint32
-	date time.Time // internal date
-	msg  inbox.Message
-	err  error
+	seq   int // the order the server sent it in
+	slots int // window slots it holds until recorded
+	uid   uint32
+	date  time.Time // internal date
+	msg   inbox.Message
+	err   error
 	// decided holds, per invitation of msg, the decision and draft a
 	// worker made ahead (nil when none were made). record uses them only
 	// for invitations not recorded yet.
@@ -54,6 +55,7 @@ type job struct {
 	uid      uint32
 	date     time.Time
 	size     int64
+	slots    int // window slots taken (slotsFor)
 	tooLarge bool
 	body     *bytes.Buffer // nil when tooLarge
 	readErr  error         // reading the body from the server failed
@@ -81,7 +83,7 @@ func (s *sweeper) decide(inv inbox.Invitation) (policy.Decision, *reply.Draft) {
 // worker goroutine: it reads only the job and the sweep's Options (the
 // Policy and Drafter are safe for concurrent use).
 func (s *sweeper) work(j job) parsed {
-	p := parsed{seq: j.seq, uid: j.uid, date: j.date}
+	p := parsed{seq: j.seq, uid: j.uid, date: j.date, slots: j.slots}
 	switch {
 	case j.tooLarge:
 		p.err = fmt.Errorf("%w (%d bytes): not downloaded", inbox.ErrTooLarge, j.size)
@@ -105,8 +107,24 @@ func (s *sweeper) work(j job) parsed {
 	return p
 }
 
-// parallelism returns how many workers parse at once and how many
-// messages may be in flight.
+// Messages in flight between the fetch callback and the recorder are
+// counted in slots: one per started slotBytes of the message, so that the
+// window holds many ordinary notifications (a few tens of KB each) but
+// only a few large messages. windowSlots*slotBytes bounds the bodies held
+// at once (with one message over the limit at most).
+const (
+	slotBytes   = 256 << 10
+	windowSlots = 64
+)
+
+// slotsFor returns how many window slots a message of size bytes takes.
+func slotsFor(size int64, window int) int {
+	n := 1 + int(max(size-1, 0)/slotBytes)
+	return min(n, window)
+}
+
+// parallelism returns how many workers parse at once and how many slots
+// the window of messages in flight has.
 func (s *sweeper) parallelism() (workers, window int) {
 	workers = s.o.parallel
 	if workers <= 0 {
@@ -115,10 +133,11 @@ func (s *sweeper) parallelism() (workers, window int) {
 	if workers == 1 && s.o.parallel == 1 {
 		return 1, 1 // strictly one message at a time
 	}
-	// Room for the workers' messages and as many again fetched ahead, so
-	// that neither the network nor the workers wait while the recorder
-	// writes a batch.
-	return workers, 4 * workers
+	// Room for the workers' messages and many more fetched ahead, so that
+	// neither the network nor the workers wait while the recorder commits
+	// a batch (an fsync: milliseconds, in which tens of notifications
+	// arrive).
+	return workers, max(windowSlots, 4*workers)
 }
 
 // fetch fetches, parses and records the messages uids, and records the
@@ -155,12 +174,18 @@ func (s *sweeper) fetch(ctx context.Context, uids []uint32, retry map[uint32]boo
 		defer close(jobs)
 		seq := 0
 		fetchErr = s.sess.Fetch(ctx, uids, func(m inbox.FetchedMessage) error {
-			select {
-			case tokens <- struct{}{}:
-			case <-stop:
-				return errStopped
+			slots := 1
+			if !m.TooLarge {
+				slots = slotsFor(m.Size, window)
 			}
-			j := job{seq: seq, uid: m.UID, date: m.InternalDate, size: m.Size, tooLarge: m.TooLarge}
+			for range slots {
+				select {
+				case tokens <- struct{}{}:
+				case <-stop:
+					return errStopped
+				}
+			}
+			j := job{seq: seq, uid: m.UID, date: m.InternalDate, size: m.Size, tooLarge: m.TooLarge, slots: slots}
 			seq++
 			if !m.TooLarge {
 				j.body = bufs.Get().(*bytes.Buffer)
@@ -222,7 +247,9 @@ func (s *sweeper) fetch(ctx context.Context, uids []uint32, retry map[uint32]boo
 		cancelled  bool
 	)
 	take := func(p parsed) error {
-		<-tokens
+		for range p.slots {
+			<-tokens
+		}
 		s.sum.Fetched++
 		fetched[p.uid] = true
 		batch = append(batch, p)

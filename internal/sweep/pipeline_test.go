@@ -311,3 +311,26 @@ func BenchmarkSweepMem(b *testing.B) {
 		})
 	}
 }
+
+// TestSlotsFor checks the window's accounting: ordinary notifications take
+// one slot, large messages one per started 256 KiB, never more than the
+// window.
+func TestSlotsFor(t *testing.T) {
+	for _, tt := range []struct {
+		size   int64
+		window int
+		want   int
+	}{
+		{0, 64, 1},
+		{30 << 10, 64, 1},
+		{slotBytes, 64, 1},
+		{slotBytes + 1, 64, 2},
+		{10 << 20, 64, 40},
+		{100 << 20, 64, 64},
+		{10 << 20, 1, 1},
+	} {
+		if got := slotsFor(tt.size, tt.window); got != tt.want {
+			t.Errorf("slotsFor(%d, %d) = %d, want %d", tt.size, tt.window, got, tt.want)
+		}
+	}
+}
