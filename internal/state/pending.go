@@ -86,7 +86,7 @@ func (t *Tx) OpenPage(account string, st ActionState, after string, limit int, f
 	if err != nil || acct == nil {
 		return "", err
 	}
-	pend := acct.Bucket(bucketPend)
+	pend, rec := acct.Bucket(bucketPend), acct.Bucket(bucketRec)
 	prefix := append([]byte(st), 0)
 	c := pend.Cursor()
 	var k []byte
@@ -112,7 +112,7 @@ func (t *Tx) OpenPage(account string, st ActionState, after string, limit int, f
 		if !ok {
 			return "", fmt.Errorf("account %q: bad open index key %q", account, k)
 		}
-		r, err := t.get(acct, account, string(rk))
+		r, err := getRecord(rec, account, rk)
 		if err != nil {
 			return "", err
 		}

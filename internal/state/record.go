@@ -2,7 +2,6 @@ package state
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -236,26 +235,15 @@ func NewRecord(inv inbox.Invitation, n int, d policy.Decision, draft *reply.Draf
 	}
 }
 
-// diskRecord is a Record as stored: the accept link, which Record keeps
-// out of every encoding, is stored in the clear in the owner-only file.
+// diskRecord is a Record as stored in JSON before the binary format (see
+// codec.go): the accept link, which Record keeps out of every encoding, is
+// stored in the clear in the owner-only file.
 type diskRecord struct {
 	Record
 	AcceptURL string `json:"accept_url,omitempty"`
 }
 
-func encodeRecord(r Record) ([]byte, error) {
-	return json.Marshal(diskRecord{Record: r, AcceptURL: r.Inviter.AcceptURL.Reveal()})
-}
-
-func decodeRecord(account string, v []byte) (Record, error) {
-	var d diskRecord
-	if err := json.Unmarshal(v, &d); err != nil {
-		return Record{}, err
-	}
-	d.Record.Account = account
-	d.Record.Inviter.AcceptURL = Secret(d.AcceptURL)
-	return d.Record, nil
-}
+// encodeRecord and decodeRecord are in codec.go.
 
 // PutResult says what Put did with a record.
 type PutResult int
@@ -360,7 +348,12 @@ func (t *Tx) Get(account, key string) (Record, error) {
 }
 
 func (t *Tx) get(acct bucket, account, key string) (Record, error) {
-	v := acct.Bucket(bucketRec).Get([]byte(key))
+	return getRecord(acct.Bucket(bucketRec), account, []byte(key))
+}
+
+// getRecord reads the record of key from the account's "rec" bucket.
+func getRecord(rec bucket, account string, key []byte) (Record, error) {
+	v := rec.Get(key)
 	if v == nil {
 		return Record{}, fmt.Errorf("account %q record %q: %w", account, key, ErrNotFound)
 	}
