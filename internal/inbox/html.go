@@ -1,14 +1,12 @@
 package inbox
 
 import (
-	"io"
 	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
 // line is one line of visible text of a message part, in reading order.
@@ -105,42 +103,12 @@ func isNormalASCII(s string) bool {
 	return true
 }
 
-// blockElements end the current line before and after them.
-var blockElements = map[atom.Atom]bool{
-	atom.P: true, atom.Div: true, atom.Td: true, atom.Th: true, atom.Tr: true,
-	atom.Table: true, atom.Tbody: true, atom.Thead: true, atom.Tfoot: true,
-	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true,
-	atom.H6: true, atom.Li: true, atom.Ul: true, atom.Ol: true, atom.Br: true,
-	atom.Center: true, atom.Blockquote: true, atom.Section: true,
-	atom.Article: true, atom.Header: true, atom.Footer: true, atom.Hr: true,
-	atom.Pre: true, atom.Dl: true, atom.Dt: true, atom.Dd: true, atom.Body: true,
-}
-
-// skipElements hold no visible text.
-var skipElements = map[atom.Atom]bool{
-	atom.Head: true, atom.Script: true, atom.Style: true, atom.Title: true,
-	atom.Noscript: true, atom.Template: true, atom.Svg: true, atom.Object: true,
-}
-
-// isHidden reports whether an element hides its content: the preheader
-// pattern of notification emails (display:none, visibility:hidden,
-// opacity:0, max-height:0).
-func isHidden(n *html.Node) bool {
-	for _, a := range n.Attr {
-		switch strings.ToLower(a.Key) {
-		case "hidden":
-			return true
-		case "style":
-			if hiddenStyle(a.Val) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // hiddenStyle reports whether a style attribute hides the element.
 func hiddenStyle(style string) bool {
+	// Most styles hide nothing: skip the split.
+	if !mayHideStyle(style) {
+		return false
+	}
 	for decl := range strings.SplitSeq(style, ";") {
 		prop, val, ok := strings.Cut(decl, ":")
 		if !ok {
@@ -166,109 +134,80 @@ func hiddenStyle(style string) bool {
 	return false
 }
 
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if strings.EqualFold(a.Key, key) {
-			return a.Val
+// mayHideStyle reports whether hiddenStyle may find style hiding: a
+// colon with, before it, one of the properties and, after it, the start of
+// a value that hides, with only spaces (or any non-ASCII byte) between.
+// (No non-ASCII letter lower-cases into these ASCII words but the Kelvin
+// sign, which is not in them.) It looks only around the colons.
+func mayHideStyle[S string | []byte](style S) bool {
+	for i := 0; i < len(style); i++ {
+		if style[i] != ':' {
+			continue
 		}
-	}
-	return ""
-}
-
-// maxHTMLDepth bounds the recursion over hostile, deeply nested HTML (the
-// parser itself caps the tree at 512 levels).
-const maxHTMLDepth = 600
-
-// htmlLines renders an HTML document as lines of visible text, each link's
-// text carrying the link's href (entities decoded). Hidden elements are kept
-// but marked, so the preheader can be read separately.
-func htmlLines(r io.Reader) ([]line, error) {
-	doc, err := html.Parse(r)
-	if err != nil {
-		return nil, err
-	}
-	w := &htmlWalker{}
-	w.walk(doc, "", false, 0)
-	w.flush()
-	return w.lines, nil
-}
-
-type htmlWalker struct {
-	alt    string // alt text of the first image in the current link
-	lines  []line
-	buf    strings.Builder
-	href   string
-	hidden bool
-}
-
-func (w *htmlWalker) flush() {
-	t := normalize(capLine(w.buf.String()))
-	w.buf.Reset()
-	if t == "" {
-		return
-	}
-	w.lines = append(w.lines, line{text: t, href: w.href, hidden: w.hidden})
-}
-
-func (w *htmlWalker) walk(n *html.Node, href string, hidden bool, depth int) {
-	if depth > maxHTMLDepth {
-		return
-	}
-	switch n.Type {
-	case html.TextNode:
-		if w.href != href || w.hidden != hidden {
-			w.flush()
-			w.href, w.hidden = href, hidden
+		p := i
+		for p > 0 && isSpaceByte(style[p-1]) {
+			p--
 		}
-		w.buf.WriteString(n.Data)
-		return
-	case html.ElementNode:
-		if skipElements[n.DataAtom] {
-			return
-		}
-		if isHidden(n) {
-			hidden = true
-		}
-		block := blockElements[n.DataAtom]
-		isLink := n.DataAtom == atom.A
-		if isLink {
-			for _, a := range n.Attr {
-				if strings.EqualFold(a.Key, "href") {
-					href = strings.TrimSpace(a.Val)
-				}
+		v := skipSpaces(style, i+1)
+		switch {
+		case suffixFold(style[:p], "display"):
+			if prefixFold(style[v:], "none") {
+				return true
 			}
-			block = true
-		}
-		if n.DataAtom == atom.Img && href != "" && w.alt == "" {
-			w.alt = normalize(attr(n, "alt"))
-		}
-		if block {
-			w.flush()
-		}
-		before := len(w.lines)
-		if isLink {
-			w.alt = ""
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			w.walk(c, href, hidden, depth+1)
-		}
-		if block {
-			w.flush()
-		}
-		if isLink {
-			// A photo link without text: its image's alt text names
-			// the person ("<a href=profile><img alt="Jane Doe"></a>").
-			if len(w.lines) == before && w.alt != "" && href != "" {
-				w.lines = append(w.lines, line{text: capLine(w.alt), href: href, hidden: hidden})
+		case suffixFold(style[:p], "visibility"):
+			if prefixFold(style[v:], "hidden") {
+				return true
 			}
-			w.alt = ""
-		}
-		return
-	case html.DocumentNode:
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			w.walk(c, href, hidden, depth+1)
+		case suffixFold(style[:p], "opacity"), suffixFold(style[:p], "max-height"):
+			if v < len(style) && style[v] == '0' {
+				return true
+			}
 		}
 	}
+	return false
+}
+
+// isSpaceByte reports whether c is ASCII white space or a byte of a
+// non-ASCII character (which may be a Unicode space).
+func isSpaceByte(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\v', '\f', '\r':
+		return true
+	}
+	return c >= utf8.RuneSelf
+}
+
+// suffixFold reports whether s ends with word (lower-case ASCII) in any
+// ASCII case.
+func suffixFold[S string | []byte](s S, word string) bool {
+	return len(s) >= len(word) && prefixFold(s[len(s)-len(word):], word)
+}
+
+// skipSpaces skips ASCII white space and non-ASCII bytes (which may be
+// Unicode spaces) from s[i].
+func skipSpaces[S string | []byte](s S, i int) int {
+	for i < len(s) && isSpaceByte(s[i]) {
+		i++
+	}
+	return i
+}
+
+// prefixFold reports whether s starts with word (lower-case ASCII) in
+// any ASCII case.
+func prefixFold[S string | []byte](s S, word string) bool {
+	if len(s) < len(word) {
+		return false
+	}
+	for k := 0; k < len(word); k++ {
+		c := s[k]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != word[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // findURL finds the first URL in a line of a text part, with or without

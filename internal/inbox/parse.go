@@ -14,6 +14,7 @@ import (
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // decode non-UTF-8 parts and headers
 	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
 )
 
 // Limits on hostile structure; real notification emails have one level of
@@ -72,9 +73,8 @@ func Parse(r io.Reader) (Message, error) {
 	if !hasBody(data) {
 		return msg, errors.New("message has a header section but no body")
 	}
-	var b bodies
-	b.scratch.Grow(len(data)) // decoded parts are no larger than the message
-	if err := collectParts(e, &b, 0); err != nil {
+	b := bodies{buf: make([]byte, 0, len(data))} // raw and decoded parts are no larger than the message
+	if err := collectRaw(entityPart(e, data[bodyStart(data):]), &b, 0); err != nil {
 		return msg, err
 	}
 	if mt, _, _ := e.Header.ContentType(); !strings.HasPrefix(mt, "multipart/") &&
@@ -213,20 +213,77 @@ type bodies struct {
 	text, html         string
 	haveText, haveHTML bool
 	parts              int
-	scratch            bytes.Buffer // reused to read each part
+	buf                []byte // reused to read and decode each part
 }
 
-// collectParts walks e and keeps the first text/plain and text/html parts
-// that are not attachments.
+// A part is a MIME entity as collectRaw reads it: its header and its
+// body, raw (still in its transfer encoding) unless decoded is set. The
+// body is read from r, or is raw when r is nil.
+type part struct {
+	header  message.Header
+	r       io.Reader
+	raw     []byte
+	decoded bool // r reads the decoded body (go-message's Entity.Body)
+}
+
+// entityPart returns e, an entity as go-message returns it, as a part:
+// its body is decoded unless it is multipart (go-message leaves those
+// raw). raw, if not nil, is e's raw body, which lets a quoted-printable
+// body be decoded by collectRaw rather than by go-message.
+func entityPart(e *message.Entity, raw []byte) part {
+	mt, _, _ := e.Header.ContentType()
+	switch {
+	case strings.HasPrefix(mt, "multipart/"):
+		return part{header: e.Header, r: e.Body}
+	case raw != nil && isQuotedPrintable(e.Header):
+		return part{header: e.Header, raw: raw}
+	}
+	return part{header: e.Header, r: e.Body, decoded: true}
+}
+
+func isQuotedPrintable(h message.Header) bool {
+	return strings.EqualFold(h.Get("Content-Transfer-Encoding"), "quoted-printable")
+}
+
+// bodyStart returns the offset of the body in a message whose header
+// section message.Read has read, where textproto.ReadHeader stops: just
+// after the first empty line (a line is empty when it holds nothing or a
+// lone CR before its LF), or len(data) when no line is empty.
+func bodyStart(data []byte) int {
+	for i := 0; i < len(data); {
+		switch {
+		case data[i] == '\n':
+			return i + 1
+		case data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n':
+			return i + 2
+		}
+		nl := bytes.IndexByte(data[i:], '\n')
+		if nl < 0 {
+			break
+		}
+		i += nl + 1
+	}
+	return len(data)
+}
+
+// collectParts walks e, an entity as go-message returns it, and keeps the
+// first text/plain and text/html parts that are not attachments. Parse
+// calls collectRaw, which also reads the message's own body raw.
 func collectParts(e *message.Entity, b *bodies, depth int) error {
+	return collectRaw(entityPart(e, nil), b, depth)
+}
+
+// collectRaw walks p and keeps the first text/plain and text/html parts
+// that are not attachments.
+func collectRaw(p part, b *bodies, depth int) error {
 	b.parts++
 	if b.parts > maxParts {
 		return fmt.Errorf("more than %d MIME parts", maxParts)
 	}
-	mediaType, params, err := e.Header.ContentType()
+	mediaType, params, err := p.header.ContentType()
 	if err != nil {
-		if e.Header.Get("Content-Type") != "" {
-			return fmt.Errorf("malformed Content-Type %q: %w", e.Header.Get("Content-Type"), err)
+		if p.header.Get("Content-Type") != "" {
+			return fmt.Errorf("malformed Content-Type %q: %w", p.header.Get("Content-Type"), err)
 		}
 		mediaType = "text/plain"
 	}
@@ -237,21 +294,29 @@ func collectParts(e *message.Entity, b *bodies, depth int) error {
 		if params["boundary"] == "" {
 			return fmt.Errorf("%s without a boundary parameter", mediaType)
 		}
-		mr := e.MultipartReader()
+		// go-message's own multipart reader would wrap each part in its
+		// transfer decoding; read the raw parts with its textproto reader
+		// and decode the wanted ones below.
+		mr := textproto.NewMultipartReader(p.r, params["boundary"])
 		seen := 0
 		for {
-			p, err := mr.NextPart()
+			tp, err := mr.NextPart()
 			if err == io.EOF {
 				break
 			}
-			if err != nil && p == nil {
+			if err != nil {
 				return multipartError(mediaType, seen, err)
 			}
 			seen++
-			if err != nil && message.IsUnknownEncoding(err) {
-				return fmt.Errorf("part %d of %s: unknown transfer encoding %q", seen, mediaType, p.Header.Get("Content-Transfer-Encoding"))
+			h := message.Header{Header: tp.Header}
+			if enc := h.Get("Content-Transfer-Encoding"); !knownEncoding(enc) {
+				// As message.New: the encoding of a multipart entity is
+				// ignored.
+				if mt, _, _ := h.ContentType(); !strings.HasPrefix(mt, "multipart/") {
+					return fmt.Errorf("part %d of %s: unknown transfer encoding %q", seen, mediaType, enc)
+				}
 			}
-			if err := collectParts(p, b, depth+1); err != nil {
+			if err := collectRaw(part{header: h, r: tp}, b, depth+1); err != nil {
 				return err
 			}
 		}
@@ -260,7 +325,7 @@ func collectParts(e *message.Entity, b *bodies, depth int) error {
 		}
 		return nil
 	}
-	if disp, _, _ := e.Header.ContentDisposition(); strings.EqualFold(disp, "attachment") {
+	if disp, _, _ := p.header.ContentDisposition(); strings.EqualFold(disp, "attachment") {
 		return nil
 	}
 	var dst *string
@@ -278,12 +343,88 @@ func collectParts(e *message.Entity, b *bodies, depth int) error {
 	default:
 		return nil
 	}
-	b.scratch.Reset()
-	if _, err := b.scratch.ReadFrom(e.Body); err != nil {
-		return bodyError(mediaType, e.Header.Get("Content-Transfer-Encoding"), depth > 0, err)
+	s, err := b.decode(p, params)
+	if err != nil {
+		return bodyError(mediaType, p.header.Get("Content-Transfer-Encoding"), depth > 0, err)
 	}
-	*dst = validUTF8(b.scratch.String())
+	*dst = s
 	return nil
+}
+
+// knownEncoding reports whether go-message decodes the transfer encoding
+// enc.
+func knownEncoding(enc string) bool {
+	switch strings.ToLower(enc) {
+	case "quoted-printable", "base64", "7bit", "8bit", "binary", "":
+		return true
+	}
+	return false
+}
+
+// decode returns the body of the text part p decoded to UTF-8, params
+// being its Content-Type parameters. Quoted-printable, the encoding of
+// nearly all notification mail, is decoded here in one pass over the raw
+// bytes; other encodings are read through go-message.
+func (b *bodies) decode(p part, params map[string]string) (string, error) {
+	if p.decoded || !isQuotedPrintable(p.header) {
+		r := p.r
+		if !p.decoded {
+			e, _ := message.New(p.header, p.r) // decodes the transfer encoding and charset
+			r = e.Body
+		}
+		var err error
+		if b.buf, err = readAll(b.buf[:0], r); err != nil {
+			return "", err
+		}
+		return textString(b.buf), nil
+	}
+	src, srcErr := p.raw, error(nil)
+	if p.r != nil {
+		b.buf, srcErr = readAll(b.buf[:0], p.r)
+		src = b.buf
+	}
+	out, err := decodeQP(b.buf[:0], src, srcErr) // in place for a part
+	if err != nil {
+		return "", err
+	}
+	// The charset, as message.New handles it.
+	if cs, ok := params["charset"]; ok {
+		cs = strings.ToLower(cs)
+		if cs != "utf-8" && cs != "us-ascii" && message.CharsetReader != nil {
+			if r, err := message.CharsetReader(cs, bytes.NewReader(out)); err == nil {
+				if out, err = io.ReadAll(r); err != nil {
+					return "", err
+				}
+			}
+		}
+	}
+	return textString(out), nil
+}
+
+// readAll appends all of r to buf, like io.ReadAll.
+func readAll(buf []byte, r io.Reader) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return buf, err
+		}
+	}
+}
+
+// textString returns b as a string, reading it as Latin-1 when it is not
+// valid UTF-8 (as validUTF8 does).
+func textString(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return validUTF8(string(b))
 }
 
 // hasBody reports whether anything but white space follows the header
