@@ -478,8 +478,27 @@ type hit struct {
 // overlap are one piece of evidence: only the strongest counts, so two
 // patterns that both fit "happy to share details" do not add up.
 func scoreNote(note string, me Me) noteScore {
+	text := noteText(note)
+	if p := notePrefilters(); p.plainText(text) {
+		return scoreFast(p, text, me)
+	}
+	return scoreSlow(text, me)
+}
+
+// noteText is note with typographic quotes folded, invisible padding
+// dropped and e-mail addresses replaced.
+func noteText(note string) string {
 	text := noteReplacer.Replace(note)
-	text = emailAddress().ReplaceAllString(text, "(e-mail address)")
+	if strings.IndexByte(text, '@') < 0 {
+		return text // every address has one
+	}
+	return emailAddress().ReplaceAllString(text, "(e-mail address)")
+}
+
+// scoreSlow scores text, prepared by noteText, running every feature
+// whose lead literals occur. It is the reference for scoreFast and the
+// path for the notes the prefilter does not apply to.
+func scoreSlow(text string, me Me) noteScore {
 	var s noteScore
 	s.words = len(strings.Fields(text))
 	lower := strings.ToLower(text)
@@ -502,6 +521,15 @@ func scoreNote(note string, me Me) noteScore {
 			}
 		}
 	}
+	tally(&hits, &s)
+	claims(text, &s)
+	meTerms(text, me, &s)
+	entities(text, me, &s)
+	return s
+}
+
+// tally adds the hits of each kind to s.
+func tally(hits *[4][]hit, s *noteScore) {
 	for kind := range hits {
 		kept := strongestDisjoint(hits[kind])
 		seen := map[*noteFeature]int{}
@@ -520,10 +548,6 @@ func scoreNote(note string, me Me) noteScore {
 			}
 		}
 	}
-	claims(text, &s)
-	meTerms(text, me, &s)
-	entities(text, me, &s)
-	return s
 }
 
 // strongestDisjoint keeps, among overlapping hits, the heaviest one (the
@@ -706,7 +730,12 @@ var firstPerson = lazyRegexp(`(?i)\b(i|i'm|i am|we|we're|we are|my|our|me)\b`)
 // sender's description of themselves ("I'm a developer in Pune") count for
 // less. German capitalises every noun, so German notes skip this.
 func entities(text string, me Me, s *noteScore) {
-	if looksGerman(text) {
+	entitiesOf(text, me, s, looksGerman(text))
+}
+
+// entitiesOf is entities, given whether text looks German.
+func entitiesOf(text string, me Me, s *noteScore, german bool) {
+	if german {
 		return
 	}
 	body := stripSignoff(text)
@@ -718,7 +747,7 @@ func entities(text string, me Me, s *noteScore) {
 	var total float64
 	for _, clause := range splitClauses(body) {
 		weight := 0.6
-		if matchWords(firstPerson(), clause) && !strings.Contains(strings.ToLower(clause), "you") {
+		if !strings.Contains(strings.ToLower(clause), "you") && matchWords(firstPerson(), clause) {
 			weight = 0.25
 		}
 		words := strings.Fields(clause)

@@ -247,27 +247,3 @@ func BenchmarkClassifyNote(b *testing.B) {
 		ClassifyNote(n.note, false, corpusMe)
 	}
 }
-
-// TestPrefilterIsSafe checks that skipping a feature's regexp when none of
-// its required literals occurs never loses a match, on the whole corpus.
-func TestPrefilterIsSafe(t *testing.T) {
-	filtered := 0
-	for _, ft := range noteFeatures() {
-		if ft.lead != nil {
-			filtered++
-		}
-	}
-	if filtered < len(noteFeatures())/2 {
-		t.Errorf("only %d of %d features have a prefilter", filtered, len(noteFeatures()))
-	}
-	for _, file := range corpusFiles {
-		for _, n := range readNotes(t, file) {
-			lower := strings.ToLower(noteReplacer.Replace(n.note))
-			for _, ft := range noteFeatures() {
-				if !ft.mayMatch(lower) && ft.re.MatchString(noteReplacer.Replace(n.note)) {
-					t.Errorf("feature %s skipped on %q but matches it", ft.re, n.note)
-				}
-			}
-		}
-	}
-}

@@ -1,0 +1,164 @@
+package policy
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// scoreFast scores text, prepared by noteText and plain for p, as
+// scoreSlow does, running only the regexps whose condition holds, and
+// those with lead literals only where one starts.
+func scoreFast(p *notePrefilter, text string, me Me) noteScore {
+	var s noteScore
+	s.words = len(strings.Fields(text))
+	sc, _ := scratches.Get().(*scratch)
+	if sc == nil {
+		sc = new(scratch)
+	}
+	defer scratches.Put(sc)
+	p.scan(strings.ToLower(text), sc)
+	present, occs, starts := sc.present, sc.occs, &sc.starts
+	var hits [4][]hit
+	features := noteFeatures()
+	for i := range features {
+		ft, ff := &features[i], &p.features[i]
+		if !ff.cond.holds(present) {
+			continue
+		}
+		n := 0
+		for _, loc := range ff.findWords(ft.re, text, occs, starts, 8) {
+			m := text[loc[0]:loc[1]]
+			if ft.kind == offer && isSelfReport(m) {
+				continue
+			}
+			hits[ft.kind] = append(hits[ft.kind], hit{ft, loc[0], loc[1], m})
+			if n++; n == 3 {
+				break
+			}
+		}
+	}
+	tally(&hits, &s)
+	// A claim needs a sentence that both regexps match, so both match
+	// the note.
+	if p.metric.cond.holds(present) && p.senderVoice.cond.holds(present) {
+		p.claims(text, occs, &s)
+	}
+	meTerms(text, me, &s)
+	german := p.german.cond.holds(present) && len(p.german.findWords(germanWords(), text, occs, starts, 3)) >= 3
+	entitiesOf(text, me, &s, german)
+	return s
+}
+
+// findWords returns what findWords(re, text, n) does, for ff made from
+// re: with lead literals, it runs re only where one starts in occs, the
+// lead literals that occur; starts is scratch space.
+func (ff *fastFeature) findWords(re *regexp.Regexp, text string, occs []occurrence, starts *[]int, n int) [][]int {
+	if ff.lead == nil {
+		return findWords(re, text, n)
+	}
+	*starts = (*starts)[:0]
+	for _, o := range occs {
+		if ff.lead.has(o.lit) {
+			*starts = append(*starts, int(o.start))
+		}
+	}
+	return ff.findWordsAt(text, *starts, n)
+}
+
+// findWordsAt returns what findWords(re, text, n) does for the feature's
+// regexp re, given starts, every position in text where a lead literal
+// starts (in any order, repeats allowed). It is FindAllStringIndex with
+// the search for where a match starts done by the caller: a match of re
+// starts where a lead literal does, and at each candidate in turn it runs
+// re anchored there, with the byte before it as context for \b, until it
+// has n matches on Unicode word boundaries. Matches are never empty, so
+// each next one starts at or after the previous end.
+func (ff *fastFeature) findWordsAt(text string, starts []int, n int) [][]int {
+	slices.Sort(starts)
+	var out [][]int
+	pos := 0
+	for _, q := range starts {
+		if q < pos || len(out) == n {
+			continue
+		}
+		var end int
+		if q > 0 && isASCIIWordByte(text[q-1]) {
+			end = matchEnd(ff.afterWord, text[q-1:]) - 1
+		} else {
+			end = matchEnd(ff.anchored, text[q:])
+		}
+		if end < 0 {
+			continue
+		}
+		loc := []int{q, q + end}
+		pos = loc[1]
+		if unicodeEdges(text, loc[0], loc[1]) {
+			out = append(out, loc)
+		}
+	}
+	return out
+}
+
+// matchEnd returns the end of re's match in s, or -1.
+func matchEnd(re *regexp.Regexp, s string) int {
+	loc := re.FindStringIndex(s)
+	if loc == nil {
+		return -1
+	}
+	return loc[1]
+}
+
+// isASCIIWordByte reports whether b is a word character for \b.
+func isASCIIWordByte(b byte) bool {
+	return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+}
+
+// claims is claims(text, s) for plain text: a sentence is tried only when
+// both regexps have a lead literal starting in it.
+func (p *notePrefilter) claims(text string, occs []occurrence, s *noteScore) {
+	start := -1
+	for i, r := range text {
+		if !strings.ContainsRune(".!?\n;", r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && p.claim(text, start, i, occs, s) {
+			return
+		}
+		start = -1
+	}
+	if start >= 0 {
+		p.claim(text, start, len(text), occs, s)
+	}
+}
+
+// claim adds text[start:end] as a claim if it is one, as claims does.
+func (p *notePrefilter) claim(text string, start, end int, occs []occurrence, s *noteScore) bool {
+	if !leadIn(p.metric.lead, occs, start, end) || !leadIn(p.senderVoice.lead, occs, start, end) {
+		return false
+	}
+	sentence := text[start:end]
+	if matchWords(metric(), sentence) && matchWords(senderVoice(), sentence) && !isSelfReport(sentence) {
+		s.add(offer, 2, strings.TrimSpace(sentence))
+		return true
+	}
+	return false
+}
+
+// leadIn reports whether one of lead starts in text[start:end]: where a
+// regexp with those lead literals can match in it. Without lead literals
+// it reports true.
+func leadIn(lead litBits, occs []occurrence, start, end int) bool {
+	if lead == nil {
+		return true
+	}
+	for _, o := range occs {
+		if int(o.start) >= start && int(o.start) < end && lead.has(o.lit) {
+			return true
+		}
+	}
+	return false
+}
