@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -83,13 +84,13 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	// invitation costs a system call each: tens of milliseconds on a long
 	// listing); a terminal sees each invitation as it is decided.
 	if !isTerminal(stdout) {
-		bw := bufio.NewWriterSize(stdout, 64<<10)
+		out := &bufferedOut{bw: bufio.NewWriterSize(stdout, 64<<10)}
 		defer func() {
-			if ferr := bw.Flush(); err == nil && ferr != nil {
+			if ferr := out.Flush(); err == nil && ferr != nil {
 				err = fmt.Errorf("writing the output: %w", ferr)
 			}
 		}()
-		stdout, stderr = bw, flushFirst{w: stderr, first: bw}
+		stdout, stderr = out, flushFirst{w: stderr, out: out}
 	}
 	s, err := setup(opts.Config, stderr)
 	if err != nil {
@@ -140,16 +141,40 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	return nil
 }
 
-// flushFirst writes to w after flushing first, so that what goes to
-// standard error (warnings, the summary, --verbose logs) keeps its place
-// among buffered standard output when both go to one file, as from cron.
+// bufferedOut is standard output buffered, safe for concurrent use: the
+// --debug trace writes to standard error (and so flushes this) from the
+// connection's goroutines while the sweep writes its output.
+type bufferedOut struct {
+	mu sync.Mutex
+	bw *bufio.Writer
+}
+
+func (b *bufferedOut) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.bw.Write(p)
+}
+
+// Flush writes out what is buffered.
+func (b *bufferedOut) Flush() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.bw.Flush()
+}
+
+// flushFirst writes to w after flushing out, so that what goes to
+// standard error (warnings, the summary, --verbose logs, the --debug trace)
+// keeps its place among buffered standard output when both go to one
+// file, as from cron.
 type flushFirst struct {
-	w     io.Writer
-	first *bufio.Writer
+	w   io.Writer
+	out *bufferedOut
 }
 
 func (f flushFirst) Write(p []byte) (int, error) {
-	if err := f.first.Flush(); err != nil {
+	f.out.mu.Lock()
+	defer f.out.mu.Unlock()
+	if err := f.out.bw.Flush(); err != nil {
 		return 0, err
 	}
 	return f.w.Write(p)

@@ -6,12 +6,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -600,11 +602,13 @@ func TestSweepPartial(t *testing.T) {
 
 // TestFlushFirstKeepsOrder checks that with standard output buffered,
 // what goes to standard error still comes after the output written before
-// it when both go to one file (cron's mail, a log).
+// it when both go to one file (cron's mail, a log), and that the two may
+// be written from different goroutines (the --debug trace is written by
+// the connection's).
 func TestFlushFirstKeepsOrder(t *testing.T) {
 	var file bytes.Buffer
-	out := bufio.NewWriter(&file)
-	errw := flushFirst{w: &file, first: out}
+	out := &bufferedOut{bw: bufio.NewWriter(&file)}
+	errw := flushFirst{w: &file, out: out}
 	fmt.Fprintln(out, "invitation 1")
 	fmt.Fprintln(errw, "triage: warning")
 	fmt.Fprintln(out, "invitation 2")
@@ -613,5 +617,23 @@ func TestFlushFirstKeepsOrder(t *testing.T) {
 	}
 	if want := "invitation 1\ntriage: warning\ninvitation 2\n"; file.String() != want {
 		t.Errorf("combined output %q, want %q", file.String(), want)
+	}
+
+	file.Reset()
+	var wg sync.WaitGroup
+	const n = 200
+	for _, w := range []io.Writer{out, errw} {
+		wg.Go(func() {
+			for range n {
+				fmt.Fprintln(w, "0123456789")
+			}
+		})
+	}
+	wg.Wait()
+	if err := out.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.Repeat("0123456789\n", 2*n); file.String() != want {
+		t.Errorf("concurrent writes gave %d bytes, not %d whole lines", file.Len(), 2*n)
 	}
 }
