@@ -95,6 +95,14 @@ func indexFold(s, sub string, caseSensitive bool) int {
 	if caseSensitive {
 		return strings.Index(s, sub)
 	}
+	if isASCII(sub) {
+		return indexASCIIFold(s, sub)
+	}
+	return indexRuneFold(s, sub)
+}
+
+// indexRuneFold is indexFold without case sensitivity, for any sub.
+func indexRuneFold(s, sub string) int {
 	for i := 0; i < len(s); {
 		if hasPrefixFold(s[i:], sub, false) {
 			return i
@@ -103,6 +111,57 @@ func indexFold(s, sub string, caseSensitive bool) int {
 		i += n
 	}
 	return -1
+}
+
+// indexASCIIFold is indexFold for an ASCII sub. A window of s that
+// strings.EqualFold finds equal to sub has as many runes as sub has bytes,
+// so it is ASCII too (the runes that fold to ASCII letters, K for "k" and
+// ſ for "s", are longer), and it starts on a rune boundary: matching is
+// ASCII case folding, byte by byte.
+func indexASCIIFold(s, sub string) int {
+	if len(sub) == 0 {
+		if len(s) == 0 {
+			return -1 // as indexRuneFold
+		}
+		return 0
+	}
+	first, firstUp := lowerASCII(sub[0]), upperASCII(sub[0])
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if c := s[i]; c != first && c != firstUp {
+			continue
+		}
+		j := 1
+		for j < len(sub) && lowerASCII(s[i+j]) == lowerASCII(sub[j]) {
+			j++
+		}
+		if j == len(sub) {
+			return i
+		}
+	}
+	return -1
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func hasPrefixFold(s, prefix string, caseSensitive bool) bool {

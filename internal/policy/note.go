@@ -584,7 +584,18 @@ func strongestDisjoint(hits []hit) []hit {
 // starts or ends with another letter is left unbounded in the pattern and
 // bounded here.
 func findWords(re *regexp.Regexp, text string, n int) [][]int {
-	locs := re.FindAllStringIndex(text, -1)
+	// The first n matches are enough unless one of them is dropped.
+	locs := re.FindAllStringIndex(text, n)
+	out := wordMatches(text, locs, n)
+	if len(out) < n && len(locs) == n {
+		out = wordMatches(text, re.FindAllStringIndex(text, -1), n)
+	}
+	return out
+}
+
+// wordMatches returns the first n of locs that begin and end on Unicode
+// word boundaries, in place.
+func wordMatches(text string, locs [][]int, n int) [][]int {
 	out := locs[:0]
 	for _, loc := range locs {
 		if len(out) == n {

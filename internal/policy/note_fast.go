@@ -18,6 +18,7 @@ func scoreFast(p *notePrefilter, text string, me Me) noteScore {
 	}
 	defer scratches.Put(sc)
 	p.scan(strings.ToLower(text), sc)
+	padded := " " + text
 	present, occs, starts := sc.present, sc.occs, &sc.starts
 	var hits [4][]hit
 	features := noteFeatures()
@@ -27,7 +28,7 @@ func scoreFast(p *notePrefilter, text string, me Me) noteScore {
 			continue
 		}
 		n := 0
-		for _, loc := range ff.findWords(ft.re, text, occs, starts, 8) {
+		for _, loc := range ff.findWords(ft.re, padded, occs, starts, 8) {
 			m := text[loc[0]:loc[1]]
 			if ft.kind == offer && isSelfReport(m) {
 				continue
@@ -45,17 +46,18 @@ func scoreFast(p *notePrefilter, text string, me Me) noteScore {
 		p.claims(text, occs, &s)
 	}
 	meTerms(text, me, &s)
-	german := p.german.cond.holds(present) && len(p.german.findWords(germanWords(), text, occs, starts, 3)) >= 3
+	german := p.german.cond.holds(present) && len(p.german.findWords(germanWords(), padded, occs, starts, 3)) >= 3
 	entitiesOf(text, me, &s, german)
 	return s
 }
 
 // findWords returns what findWords(re, text, n) does, for ff made from
-// re: with lead literals, it runs re only where one starts in occs, the
-// lead literals that occur; starts is scratch space.
-func (ff *fastFeature) findWords(re *regexp.Regexp, text string, occs []occurrence, starts *[]int, n int) [][]int {
+// re, where padded is " " + text: with lead literals, it runs re only
+// where one starts in occs, the lead literals that occur; starts is
+// scratch space.
+func (ff *fastFeature) findWords(re *regexp.Regexp, padded string, occs []occurrence, starts *[]int, n int) [][]int {
 	if ff.lead == nil {
-		return findWords(re, text, n)
+		return findWords(re, padded[1:], n)
 	}
 	*starts = (*starts)[:0]
 	for _, o := range occs {
@@ -63,31 +65,38 @@ func (ff *fastFeature) findWords(re *regexp.Regexp, text string, occs []occurren
 			*starts = append(*starts, int(o.start))
 		}
 	}
-	return ff.findWordsAt(text, *starts, n)
+	return ff.findWordsAt(padded, *starts, n)
 }
 
 // findWordsAt returns what findWords(re, text, n) does for the feature's
-// regexp re, given starts, every position in text where a lead literal
-// starts (in any order, repeats allowed). It is FindAllStringIndex with
-// the search for where a match starts done by the caller: a match of re
-// starts where a lead literal does, and at each candidate in turn it runs
-// re anchored there, with the byte before it as context for \b, until it
-// has n matches on Unicode word boundaries. Matches are never empty, so
-// each next one starts at or after the previous end.
-func (ff *fastFeature) findWordsAt(text string, starts []int, n int) [][]int {
+// regexp re, where padded is " " + text, given starts, every position in
+// text where a lead literal starts (in any order, repeats allowed). It is
+// FindAllStringIndex with the search for where a match starts done by the
+// caller: a match of re starts where a lead literal does, and at each
+// candidate in turn it runs re anchored there, with the byte before it
+// (the space before the text) as context for \b, until it has n matches
+// on Unicode word boundaries. Matches are never empty, so each next one
+// starts at or after the previous end.
+//
+// The byte before a candidate is matched by (?s:.): an ASCII byte as
+// itself, the last byte of a longer rune as an invalid one; for \b and
+// \B both are what the rune before the candidate is, a word character
+// or not. Patterns with lead literals have no other look-behind (see
+// lookBehind).
+func (ff *fastFeature) findWordsAt(padded string, starts []int, n int) [][]int {
+	if len(starts) == 0 {
+		return nil
+	}
 	slices.Sort(starts)
+	text := padded[1:]
+	re := ff.afterWord()
 	var out [][]int
 	pos := 0
 	for _, q := range starts {
 		if q < pos || len(out) == n {
 			continue
 		}
-		var end int
-		if q > 0 && isASCIIWordByte(text[q-1]) {
-			end = matchEnd(ff.afterWord, text[q-1:]) - 1
-		} else {
-			end = matchEnd(ff.anchored, text[q:])
-		}
+		end := matchEnd(re, padded[q:]) - 1
 		if end < 0 {
 			continue
 		}
@@ -107,11 +116,6 @@ func matchEnd(re *regexp.Regexp, s string) int {
 		return -1
 	}
 	return loc[1]
-}
-
-// isASCIIWordByte reports whether b is a word character for \b.
-func isASCIIWordByte(b byte) bool {
-	return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
 }
 
 // claims is claims(text, s) for plain text: a sentence is tried only when

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"math/bits"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -96,11 +97,18 @@ type literalSet struct {
 	lits  []string
 	// foldRunes are the runes of case-folded literals, for oddRunes.
 	foldRunes map[rune]bool
+	// memo[re] is the index in infos of info(re), for the feature at
+	// hand.
+	memo  map[*syntax.Regexp]int32
+	infos []litInfo
+	// seen and marks are scratch space for distinct and simplify.
+	seen  map[string]struct{}
+	marks litBits
 }
 
 func (ls *literalSet) id(s string) int32 {
 	if ls.index == nil {
-		ls.index = map[string]int32{}
+		ls.index = make(map[string]int32, 4096)
 	}
 	if i, ok := ls.index[s]; ok {
 		return i
@@ -145,14 +153,14 @@ func (ls *literalSet) toCond(in litInfo) cond {
 		}
 		subs = append(subs, cond{op: condLit, lit: ls.id(x)})
 	}
-	return simplify(condOr, subs)
+	return ls.simplify(condOr, subs)
 }
 
 func exactly(xs ...string) litInfo { return litInfo{exact: xs} }
 
-// union adds the strings of b missing from a.
+// union adds the strings of b missing from a. It does not modify a.
 func union(a, b []string) []string {
-	out := slices.Clone(a)
+	out := slices.Clip(a) // the first append copies
 	for _, x := range b {
 		if !slices.Contains(out, x) {
 			out = append(out, x)
@@ -161,7 +169,47 @@ func union(a, b []string) []string {
 	return out
 }
 
+// distinct drops the repeats from xs, keeping the first of each, in place.
+func (ls *literalSet) distinct(xs []string) []string {
+	out := xs[:0]
+	if len(xs) <= 16 {
+		for _, x := range xs {
+			if !slices.Contains(out, x) {
+				out = append(out, x)
+			}
+		}
+		return out
+	}
+	if ls.seen == nil {
+		ls.seen = make(map[string]struct{}, 256)
+	}
+	defer clear(ls.seen)
+	for _, x := range xs {
+		if _, dup := ls.seen[x]; !dup {
+			ls.seen[x] = struct{}{}
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// info returns what condOf knows of re. It remembers the answers for the
+// feature at hand (see fastFeature): prefixes asks again about the nodes
+// condOf has seen.
 func (ls *literalSet) info(re *syntax.Regexp) litInfo {
+	if i, ok := ls.memo[re]; ok {
+		return ls.infos[i]
+	}
+	in := ls.info1(re)
+	if ls.memo == nil {
+		ls.memo = make(map[*syntax.Regexp]int32, 1024)
+	}
+	ls.memo[re] = int32(len(ls.infos))
+	ls.infos = append(ls.infos, in)
+	return in
+}
+
+func (ls *literalSet) info1(re *syntax.Regexp) litInfo {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 {
@@ -184,13 +232,13 @@ func (ls *literalSet) info(re *syntax.Regexp) litInfo {
 				return litInfo{}
 			}
 		}
-		var xs []string
+		xs := make([]string, 0, n)
 		for i := 0; i+1 < len(re.Rune); i += 2 {
 			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
-				xs = union(xs, []string{strings.ToLower(string(r))})
+				xs = append(xs, strings.ToLower(string(r)))
 			}
 		}
-		if len(xs) == 0 {
+		if xs = ls.distinct(xs); len(xs) == 0 {
 			return litInfo{}
 		}
 		return exactly(xs...)
@@ -218,7 +266,7 @@ func (ls *literalSet) info(re *syntax.Regexp) litInfo {
 			in := ls.info(sub)
 			switch {
 			case in.exact != nil && (len(acc)*len(in.exact) <= maxCross || len(acc) == 1):
-				acc = crossAll(acc, in.exact)
+				acc = ls.crossAll(acc, in.exact)
 			case in.exact != nil:
 				conds = append(conds, ls.toCond(exactly(acc...)))
 				acc = in.exact
@@ -231,27 +279,28 @@ func (ls *literalSet) info(re *syntax.Regexp) litInfo {
 			return exactly(acc...)
 		}
 		conds = append(conds, ls.toCond(exactly(acc...)))
-		return litInfo{c: simplify(condAnd, conds)}
+		return litInfo{c: ls.simplify(condAnd, conds)}
 	case syntax.OpAlternate:
 		ins := make([]litInfo, len(re.Sub))
-		var all []string
 		exact := true
 		for i, sub := range re.Sub {
 			ins[i] = ls.info(sub)
-			if ins[i].exact == nil {
-				exact = false
-			} else if exact {
-				all = union(all, ins[i].exact)
-			}
+			exact = exact && ins[i].exact != nil
 		}
-		if exact && len(all) <= maxUnion {
-			return exactly(all...)
+		if exact {
+			var all []string
+			for _, in := range ins {
+				all = append(all, in.exact...)
+			}
+			if all = ls.distinct(all); len(all) <= maxUnion {
+				return exactly(all...)
+			}
 		}
 		subs := make([]cond, len(ins))
 		for i, in := range ins {
 			subs[i] = ls.toCond(in)
 		}
-		return litInfo{c: simplify(condOr, subs)}
+		return litInfo{c: ls.simplify(condOr, subs)}
 	}
 	// Any character, large classes, stars, optional parts that are not
 	// exact.
@@ -274,11 +323,11 @@ func (ls *literalSet) prefixes(re *syntax.Regexp) []string {
 		for _, sub := range re.Sub {
 			in := ls.info(sub)
 			if in.exact != nil && (len(acc)*len(in.exact) <= maxCross || len(acc) == 1) {
-				acc = crossAll(acc, in.exact)
+				acc = ls.crossAll(acc, in.exact)
 				continue
 			}
 			if p := ls.prefixes(sub); p != nil && (len(acc)*len(p) <= maxCross || len(acc) == 1) {
-				acc = crossAll(acc, p)
+				acc = ls.crossAll(acc, p)
 			}
 			break
 		}
@@ -293,9 +342,9 @@ func (ls *literalSet) prefixes(re *syntax.Regexp) []string {
 			if p == nil {
 				return nil
 			}
-			all = union(all, p)
+			all = append(all, p...)
 		}
-		if len(all) > maxPrefixes {
+		if all = ls.distinct(all); len(all) > maxPrefixes {
 			return nil
 		}
 		return all
@@ -307,22 +356,32 @@ func (ls *literalSet) prefixes(re *syntax.Regexp) []string {
 	return in.exact
 }
 
-func crossAll(as, bs []string) []string {
-	var cross []string
+// crossAll returns the distinct concatenations of a string of as and one
+// of bs.
+func (ls *literalSet) crossAll(as, bs []string) []string {
+	cross := make([]string, 0, len(as)*len(bs))
 	for _, a := range as {
 		for _, b := range bs {
-			cross = union(cross, []string{a + b})
+			cross = append(cross, a+b)
 		}
 	}
-	return cross
+	return ls.distinct(cross)
 }
 
 // simplify builds an AND or OR of subs: it flattens nested operators of
 // the same kind, drops literals already required or allowed, and folds
 // constant truth.
-func simplify(op condOp, subs []cond) cond {
-	var flat []cond
-	seen := map[int32]bool{}
+func (ls *literalSet) simplify(op condOp, subs []cond) cond {
+	flat := make([]cond, 0, len(subs))
+	// seen marks the literals in flat; it is empty again on return.
+	seen := &ls.marks
+	defer func() {
+		for _, s := range flat {
+			if s.op == condLit {
+				*seen = seen.without(s.lit)
+			}
+		}
+	}()
 	for _, s := range subs {
 		switch {
 		case s.op == condTrue:
@@ -333,19 +392,19 @@ func simplify(op condOp, subs []cond) cond {
 		case s.op == op:
 			for _, ss := range s.subs {
 				if ss.op == condLit {
-					if seen[ss.lit] {
+					if seen.has(ss.lit) {
 						continue
 					}
-					seen[ss.lit] = true
+					*seen = seen.with(ss.lit)
 				}
 				flat = append(flat, ss)
 			}
 			continue
 		case s.op == condLit:
-			if seen[s.lit] {
+			if seen.has(s.lit) {
 				continue
 			}
-			seen[s.lit] = true
+			*seen = seen.with(s.lit)
 		}
 		flat = append(flat, s)
 	}
@@ -370,27 +429,43 @@ func simplify(op condOp, subs []cond) cond {
 	return c
 }
 
-// acMatcher is an Aho-Corasick automaton, compiled to a DFA over byte
-// classes, that finds which of a set of literals occur in a text.
+// acMatcher is an Aho-Corasick automaton that finds which of a set of
+// literals occur in a text. Bytes are mapped to classes (bytes in no
+// literal share class 0). States are numbered breadth first, so the
+// children of a state are consecutive and the shallow states come first:
+// those of depth at most denseDepth, where a scan spends most of its
+// time, have a complete row of transitions; a deeper state has its trie
+// edges and its failure link, which leads to a shallower state.
 type acMatcher struct {
 	class  [256]uint8
-	nclass int
-	delta  []int32 // delta[state*nclass+class] is the next state
+	nclass int32
+	// ndense states have rows: dense[s*nclass+c] is the next state.
+	ndense int32
+	dense  []int32
+	// The children of s are the states child[s] to child[s+1]-1, and
+	// label[t] is the class of the edge into t.
+	child []int32
+	label []uint8
+	fail  []int32
 	// out[outAt[s]:outAt[s+1]] are the literals that end on reaching s.
 	outAt []int32
 	out   []int32
-	nlits int
-	lits  []string
+	// size[l] is the length of literal l.
+	size []int32
 }
 
+// denseDepth is the depth of the deepest states with complete rows.
+const denseDepth = 2
+
 func newACMatcher(lits []string) *acMatcher {
-	m := &acMatcher{nlits: len(lits), lits: lits}
+	m := &acMatcher{size: make([]int32, len(lits))}
 	// Bytes that occur in no literal share class 0.
-	for _, l := range lits {
-		for i := 0; i < len(l); i++ {
-			if m.class[l[i]] == 0 {
+	for l, x := range lits {
+		m.size[l] = int32(len(x))
+		for i := 0; i < len(x); i++ {
+			if m.class[x[i]] == 0 {
 				m.nclass++
-				m.class[l[i]] = uint8(m.nclass)
+				m.class[x[i]] = uint8(m.nclass)
 			}
 		}
 	}
@@ -398,78 +473,108 @@ func newACMatcher(lits []string) *acMatcher {
 	if m.nclass > 256 {
 		panic("policy: too many byte classes")
 	}
-	// The trie; -1 is no edge yet.
-	type node struct {
-		own  []int32
-		fail int32
+	// The trie, from the literals in order: the literals below a state
+	// are consecutive, sorted[lo[s]:hi[s]], and share its depth bytes.
+	// Breadth first numbering makes the children of a state consecutive.
+	sorted := make([]int32, len(lits))
+	for i := range sorted {
+		sorted[i] = int32(i)
 	}
-	nodes := []node{{}}
-	var next []int32
-	grow := func() int32 {
-		nodes = append(nodes, node{})
-		for range m.nclass {
-			next = append(next, -1)
+	slices.SortFunc(sorted, func(a, b int32) int { return strings.Compare(lits[a], lits[b]) })
+	n := 1
+	for _, x := range lits {
+		n += len(x) // a bound on the number of states
+	}
+	lo := make([]int32, 1, n)
+	hi := append(make([]int32, 0, n), int32(len(sorted)))
+	depth := make([]int32, 1, n)
+	own := make([]int32, 1, n)
+	m.label = make([]uint8, 1, n)
+	m.child = make([]int32, 0, n+1)
+	own[0] = -1
+	for s := 0; s < len(lo); s++ {
+		m.child = append(m.child, int32(len(lo)))
+		d := depth[s]
+		i, end := lo[s], hi[s]
+		if i < end && len(lits[sorted[i]]) == int(d) {
+			own[s] = sorted[i] // the literal is unique and sorts first
+			i++
 		}
-		return int32(len(nodes) - 1)
-	}
-	for range m.nclass {
-		next = append(next, -1)
-	}
-	for id, l := range lits {
-		s := int32(0)
-		for i := 0; i < len(l); i++ {
-			c := int32(m.class[l[i]])
-			if next[s*int32(m.nclass)+c] < 0 {
-				t := grow()
-				next[s*int32(m.nclass)+c] = t
+		for i < end {
+			b := lits[sorted[i]][d]
+			j := i + 1
+			for j < end && lits[sorted[j]][d] == b {
+				j++
 			}
-			s = next[s*int32(m.nclass)+c]
+			lo, hi = append(lo, i), append(hi, j)
+			depth, own = append(depth, d+1), append(own, -1)
+			m.label = append(m.label, m.class[b])
+			i = j
 		}
-		nodes[s].own = append(nodes[s].own, int32(id))
-	}
-	// Breadth first: fail links and the complete transition function.
-	nc := int32(m.nclass)
-	queue := []int32{}
-	for c := range nc {
-		if t := next[c]; t < 0 {
-			next[c] = 0
-		} else {
-			nodes[t].fail = 0
-			queue = append(queue, t)
+		if d <= denseDepth {
+			m.ndense = int32(s + 1)
 		}
 	}
-	order := []int32{0}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
-		order = append(order, s)
-		f := nodes[s].fail
-		for c := range nc {
-			if t := next[s*nc+c]; t < 0 {
-				next[s*nc+c] = next[f*nc+c]
-			} else {
-				nodes[t].fail = next[f*nc+c]
-				queue = append(queue, t)
+	m.child = append(m.child, int32(len(lo)))
+	// Failure links and rows, breadth first: a state's failure link is
+	// shallower, so it is done before the state.
+	nc := m.nclass
+	m.fail = make([]int32, len(lo))
+	m.dense = make([]int32, int(m.ndense)*int(nc))
+	for s := int32(0); s < int32(len(lo)); s++ {
+		if s < m.ndense {
+			row := m.dense[s*nc : (s+1)*nc]
+			if s > 0 {
+				copy(row, m.dense[m.fail[s]*nc:(m.fail[s]+1)*nc])
+			}
+			for t := m.child[s]; t < m.child[s+1]; t++ {
+				row[m.label[t]] = t
+			}
+		}
+		for t := m.child[s]; t < m.child[s+1]; t++ {
+			if s > 0 {
+				m.fail[t] = m.next(m.fail[s], m.label[t])
 			}
 		}
 	}
-	// Outputs: a state's own literals and those of its fail chain, which
-	// BFS order has already completed.
-	outs := make([][]int32, len(nodes))
-	for _, s := range order {
-		o := slices.Clone(nodes[s].own)
-		if s != 0 {
-			o = append(o, outs[nodes[s].fail]...)
+	// Outputs: a state's own literal and those of its failure link, which
+	// breadth first order has already completed.
+	m.outAt = make([]int32, len(lo)+1)
+	for s := range lo {
+		k := m.outAt[m.fail[s]+1] - m.outAt[m.fail[s]]
+		if s == 0 {
+			k = 0
 		}
-		outs[s] = o
+		if own[s] >= 0 {
+			k++
+		}
+		m.outAt[s+1] = m.outAt[s] + k
 	}
-	m.outAt = make([]int32, len(nodes)+1)
-	for s, o := range outs {
-		m.out = append(m.out, o...)
-		m.outAt[s+1] = int32(len(m.out))
+	m.out = make([]int32, 0, m.outAt[len(lo)])
+	for s := range lo {
+		if own[s] >= 0 {
+			m.out = append(m.out, own[s])
+		}
+		if s > 0 {
+			m.out = append(m.out, m.out[m.outAt[m.fail[s]]:m.outAt[m.fail[s]+1]]...)
+		}
 	}
-	m.delta = next
 	return m
+}
+
+// next returns the state after s on a byte of class c.
+func (m *acMatcher) next(s int32, c uint8) int32 {
+	for {
+		if s < m.ndense {
+			return m.dense[s*m.nclass+int32(c)]
+		}
+		for t := m.child[s]; t < m.child[s+1]; t++ {
+			if m.label[t] == c {
+				return t
+			}
+		}
+		s = m.fail[s]
+	}
 }
 
 // occurrence is where a lead literal starts in the scanned text.
@@ -479,15 +584,30 @@ type occurrence struct{ lit, start int32 }
 // appends to occs the occurrences of the literals marked lead.
 func (m *acMatcher) scan(text string, present []uint64, lead []bool, occs []occurrence) []occurrence {
 	s := int32(0)
-	nc := int32(m.nclass)
-	delta, class, outAt, out := m.delta, &m.class, m.outAt, m.out
+	nc, ndense := m.nclass, m.ndense
+	dense, child, label, fail := m.dense, m.child, m.label, m.fail
+	class, outAt, out := &m.class, m.outAt, m.out
 	for i := 0; i < len(text); i++ {
-		s = delta[s*nc+int32(class[text[i]])]
+		c := class[text[i]]
+	step:
+		for {
+			if s < ndense {
+				s = dense[s*nc+int32(c)]
+				break
+			}
+			for t := child[s]; t < child[s+1]; t++ {
+				if label[t] == c {
+					s = t
+					break step
+				}
+			}
+			s = fail[s]
+		}
 		if a, b := outAt[s], outAt[s+1]; a < b {
 			for _, l := range out[a:b] {
 				present[l>>6] |= 1 << (l & 63)
 				if lead[l] {
-					occs = append(occs, occurrence{l, int32(i + 1 - len(m.lits[l]))})
+					occs = append(occs, occurrence{l, int32(i+1) - m.size[l]})
 				}
 			}
 		}
@@ -496,7 +616,7 @@ func (m *acMatcher) scan(text string, present []uint64, lead []bool, occs []occu
 }
 
 // words returns the number of uint64 words a presence set needs.
-func (m *acMatcher) words() int { return (m.nlits + 63) / 64 }
+func (m *acMatcher) words() int { return (len(m.size) + 63) / 64 }
 
 // oddRunes returns the runes a case-insensitive pattern matches through a
 // literal rune in folds whose lower case differs from the literal's: for
@@ -555,12 +675,15 @@ type fastFeature struct {
 	// lead is the set of literals one of which starts every match; nil
 	// when matches may start anywhere.
 	lead litBits
-	// anchored matches at the start of its input; afterWord matches after
-	// a first ASCII byte that is its left context.
-	anchored, afterWord *regexp.Regexp
+	// afterWord, compiled on first use, matches at the start of its input
+	// after a first byte that is its left context.
+	afterWord func() *regexp.Regexp
 }
 
-var notePrefilters = sync.OnceValue(func() *notePrefilter {
+var notePrefilters = sync.OnceValue(newNotePrefilter)
+
+// newNotePrefilter builds the prefilter of the note features.
+func newNotePrefilter() *notePrefilter {
 	var ls literalSet
 	p := &notePrefilter{}
 	for _, ft := range noteFeatures() {
@@ -572,8 +695,10 @@ var notePrefilters = sync.OnceValue(func() *notePrefilter {
 	p.ac = newACMatcher(ls.lits)
 	p.lead = make([]bool, len(ls.lits))
 	for _, ff := range append(slices.Clip(p.features), p.metric, p.senderVoice, p.german) {
-		for l := range p.lead {
-			p.lead[l] = p.lead[l] || ff.lead.has(int32(l))
+		for i, w := range ff.lead {
+			for ; w != 0; w &= w - 1 {
+				p.lead[i<<6+bits.TrailingZeros64(w)] = true
+			}
 		}
 	}
 	p.odd = oddRunes(ls.foldRunes)
@@ -583,7 +708,7 @@ var notePrefilters = sync.OnceValue(func() *notePrefilter {
 		}
 	}
 	return p
-})
+}
 
 // fastFeature returns the condition and lead literals of re.
 func (ls *literalSet) fastFeature(re *regexp.Regexp) fastFeature {
@@ -592,13 +717,14 @@ func (ls *literalSet) fastFeature(re *regexp.Regexp) fastFeature {
 	if err != nil {
 		panic(err) // re compiled from the same pattern
 	}
+	clear(ls.memo)
+	ls.infos = ls.infos[:0]
 	ff := fastFeature{cond: ls.condOf(tree)}
 	if pre := ls.prefixes(tree); pre != nil && !lookBehind(tree) {
 		for _, x := range pre {
 			ff.lead = ff.lead.with(ls.id(x))
 		}
-		ff.anchored = regexp.MustCompile(`^(?:` + expr + `)`)
-		ff.afterWord = regexp.MustCompile(`^(?s:.)(?:` + expr + `)`)
+		ff.afterWord = lazyRegexp(`^(?s:.)(?:` + expr + `)`)
 	}
 	return ff
 }
@@ -640,6 +766,13 @@ type litBits []uint64
 
 func (b litBits) has(l int32) bool {
 	return int(l>>6) < len(b) && b[l>>6]&(1<<(l&63)) != 0
+}
+
+func (b litBits) without(l int32) litBits {
+	if int(l>>6) < len(b) {
+		b[l>>6] &^= 1 << (l & 63)
+	}
+	return b
 }
 
 func (b litBits) with(l int32) litBits {

@@ -21,6 +21,12 @@ type Policy struct {
 	me      Me
 	markers []*regexp.Regexp
 	rules   []compiledRule
+	// anyMarker matches where one of markers does; nil when they could
+	// not be joined.
+	anyMarker *regexp.Regexp
+	// knownNames are cfg.Known.Names with their white space collapsed,
+	// and knownProfiles the profileKey of each of cfg.Known.Profiles.
+	knownNames, knownProfiles []string
 }
 
 type compiledRule struct {
@@ -112,6 +118,13 @@ func New(cfg Config, me Me) (*Policy, error) {
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	p.anyMarker = joinMarkers(cfg.LION.Markers)
+	for _, n := range cfg.Known.Names {
+		p.knownNames = append(p.knownNames, strings.Join(strings.Fields(n), " "))
+	}
+	for _, u := range cfg.Known.Profiles {
+		p.knownProfiles = append(p.knownProfiles, profileKey(u))
 	}
 	return p, nil
 }
@@ -288,17 +301,39 @@ func ruleField(inv inbox.Invitation, field string) string {
 	return ""
 }
 
+// joinMarkers returns a regexp that matches a text when one of markers
+// does, or nil. Each is grouped whole: flags such as (?i) end with the
+// group; only \Q without \E would reach past it.
+func joinMarkers(markers []string) *regexp.Regexp {
+	if len(markers) < 2 {
+		return nil
+	}
+	var b strings.Builder
+	for i, m := range markers {
+		if strings.Contains(m, `\Q`) {
+			return nil
+		}
+		if i > 0 {
+			b.WriteByte('|')
+		}
+		b.WriteString("(?:" + m + ")")
+	}
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil
+	}
+	return re
+}
+
 var emailRE = lazyRegexp(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}`)
 
 // lion says why inv looks like an open networker, or "".
 func (p *Policy) lion(inv inbox.Invitation) string {
 	for _, field := range []struct{ name, text string }{{"name", inv.Name}, {"headline", inv.Headline}} {
-		for _, re := range p.markers {
-			if m := re.FindString(field.text); m != "" {
-				return fmt.Sprintf("%s says %q", field.name, m)
-			}
+		if m := p.marker(field.text); m != "" {
+			return fmt.Sprintf("%s says %q", field.name, m)
 		}
-		if p.cfg.LION.EmailMarker && emailRE().MatchString(field.text) {
+		if p.cfg.LION.EmailMarker && strings.IndexByte(field.text, '@') >= 0 && emailRE().MatchString(field.text) {
 			return fmt.Sprintf("%s holds an email address", field.name)
 		}
 	}
@@ -308,20 +343,34 @@ func (p *Policy) lion(inv inbox.Invitation) string {
 	return ""
 }
 
+// marker returns the match in text of the first marker that matches it,
+// or "".
+func (p *Policy) marker(text string) string {
+	if p.anyMarker != nil && !p.anyMarker.MatchString(text) {
+		return ""
+	}
+	for _, re := range p.markers {
+		if m := re.FindString(text); m != "" {
+			return m
+		}
+	}
+	return ""
+}
+
 // known says why inv is a known contact, or "".
 func (p *Policy) known(inv inbox.Invitation) string {
 	k := p.cfg.Known
-	name := strings.Join(strings.Fields(inv.Name), " ")
-	for _, n := range k.Names {
-		if name != "" && strings.EqualFold(name, strings.Join(strings.Fields(n), " ")) {
-			return fmt.Sprintf("%s is a known contact (policy.known.names)", inv.Name)
+	if len(p.knownNames) > 0 {
+		name := strings.Join(strings.Fields(inv.Name), " ")
+		for _, n := range p.knownNames {
+			if name != "" && strings.EqualFold(name, n) {
+				return fmt.Sprintf("%s is a known contact (policy.known.names)", inv.Name)
+			}
 		}
 	}
-	if v := profileKey(inv.ProfileURL); v != "" {
-		for _, u := range k.Profiles {
-			if profileKey(u) == v {
-				return fmt.Sprintf("profile %s is a known contact (policy.known.profiles)", v)
-			}
+	if len(p.knownProfiles) > 0 {
+		if v := profileKey(inv.ProfileURL); v != "" && slices.Contains(p.knownProfiles, v) {
+			return fmt.Sprintf("profile %s is a known contact (policy.known.profiles)", v)
 		}
 	}
 	for _, c := range k.Companies {

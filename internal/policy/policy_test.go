@@ -280,3 +280,56 @@ func TestFindWord(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexASCIIFold checks the ASCII search against the rune by rune one,
+// on the runes that fold to ASCII letters and on invalid UTF-8.
+func TestIndexASCIIFold(t *testing.T) {
+	texts := []string{"", "k", "Go developer", "\u212Aey person, KEY", "Ba\u017F\u017Fist, BASS", "\xffgo\xfe GO", "Zürich go", "sre@monzo SRE"}
+	subs := []string{"", "k", "key", "bass", "go", "g", "sre", "ss", "o d", "zz"}
+	for _, s := range texts {
+		for _, sub := range subs {
+			if got, want := indexASCIIFold(s, sub), indexRuneFold(s, sub); got != want {
+				t.Errorf("indexASCIIFold(%q, %q) = %d, want %d", s, sub, got, want)
+			}
+		}
+	}
+}
+
+// FuzzIndexASCIIFold checks the ASCII search against the rune by rune one.
+func FuzzIndexASCIIFold(f *testing.F) {
+	f.Add("\u212Aey person, KEY", "key")
+	f.Add("Ba\u017F\u017Fist", "ss")
+	f.Fuzz(func(t *testing.T, s, sub string) {
+		if !isASCII(sub) {
+			return
+		}
+		if got, want := indexASCIIFold(s, sub), indexRuneFold(s, sub); got != want {
+			t.Errorf("indexASCIIFold(%q, %q) = %d, want %d", s, sub, got, want)
+		}
+	})
+}
+
+// TestMarkersJoined checks that joining the LION markers keeps each one's
+// flags to itself and finds what the markers find one by one.
+func TestMarkersJoined(t *testing.T) {
+	p := testPolicy(t, func(c *Config) {
+		c.LION.Markers = []string{`(?i)open networker`, `LION\b`, `\Qa+b`}
+	})
+	if p.anyMarker != nil {
+		t.Errorf("markers with \\Q joined: %s", p.anyMarker)
+	}
+	p = testPolicy(t, func(c *Config) { c.LION.Markers = []string{`(?i)open networker`, `LION\b`} })
+	if p.anyMarker == nil {
+		t.Fatal("markers not joined")
+	}
+	for _, tt := range []struct{ text, want string }{
+		{"Open Networker and LION", "Open Networker"},
+		{"a lion tamer", ""},
+		{"LION", "LION"},
+		{"LIONS club", ""},
+	} {
+		if got := p.marker(tt.text); got != tt.want {
+			t.Errorf("marker(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
