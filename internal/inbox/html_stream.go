@@ -24,31 +24,31 @@ import (
 // content around (foster parenting out of tables, misnested formatting
 // elements, foreign content, form controls, ...), it starts again with
 // htmlLinesTree, so the result is the same on every input.
+//
+// The tokens come from htmlScanner over the document in memory. A
+// document with NUL bytes goes to the tree walk at once: the tree builder
+// drops or replaces NUL depending on where it is.
 func htmlLines(r io.Reader) ([]line, error) {
-	rs, ok := r.(io.ReadSeeker)
-	var pos int64
-	if ok {
-		var err error
-		if pos, err = rs.Seek(0, io.SeekCurrent); err != nil {
-			ok = false
-		}
-	}
-	if !ok {
-		data, err := io.ReadAll(r)
-		if err != nil {
+	var data []byte
+	if sr, ok := r.(*strings.Reader); ok {
+		data = make([]byte, sr.Len())
+		if _, err := io.ReadFull(sr, data); err != nil {
 			return nil, err
 		}
-		rs, pos = bytes.NewReader(data), 0
+	} else {
+		var err error
+		if data, err = io.ReadAll(r); err != nil {
+			return nil, err
+		}
 	}
-	w := streamWalker{tz: html.NewTokenizer(rs)}
-	lines, err := w.run()
-	if err != nil || !w.bail {
-		return lines, err
+	if z, ok := newHTMLScanner(data); ok {
+		w := streamWalker{tz: z}
+		lines, err := w.run()
+		if err != nil || !w.bail {
+			return lines, err
+		}
 	}
-	if _, err := rs.Seek(pos, io.SeekStart); err != nil {
-		return nil, err
-	}
-	return htmlLinesTree(rs)
+	return htmlLinesTree(bytes.NewReader(data))
 }
 
 // Element properties for the streaming walk.
@@ -157,7 +157,7 @@ type selem struct {
 }
 
 type streamWalker struct {
-	tz    *html.Tokenizer
+	tz    *htmlScanner
 	stack []selem
 	lines []line
 	buf   []byte
@@ -195,8 +195,9 @@ func (w *streamWalker) run() ([]line, error) {
 	for !w.bail {
 		tt := w.tz.Next()
 		if tt == html.ErrorToken {
-			if err := w.tz.Err(); err != io.EOF {
-				return nil, err
+			if w.tz.unsure {
+				w.bail = true
+				break
 			}
 			for len(w.stack) > 0 {
 				w.pop()
@@ -205,20 +206,16 @@ func (w *streamWalker) run() ([]line, error) {
 			return w.lines, nil
 		}
 		w.raw = w.tz.Raw()
-		if bytes.IndexByte(w.raw, 0) >= 0 {
-			// The tree builder drops or replaces NUL depending on
-			// where it is.
-			w.bail = true
-			break
-		}
 		switch tt {
 		case html.TextToken:
 			w.text()
 		case html.StartTagToken, html.SelfClosingTagToken:
 			w.readTag(tt == html.SelfClosingTagToken)
+			w.hasAttr = len(w.tz.attr) > 0
 			w.startTag()
 		case html.EndTagToken:
 			w.readTag(false)
+			w.hasAttr = false
 			w.endTag()
 		case html.CommentToken:
 			if w.phase == phaseBody {
@@ -273,32 +270,18 @@ func (w *streamWalker) readTag(selfEnd bool) {
 	}
 	w.flags = elemFlags[w.tag]
 	w.selfEnd = selfEnd
-	w.hasAttr = hasBareAttr(raw[j:])
 	w.attrRead = false
 }
 
-// hasBareAttr reports whether what follows a tag's name may hold an
-// attribute without a value ("<div hidden>").
-func hasBareAttr(rest []byte) bool {
-	for _, c := range rest {
-		switch c {
-		case ' ', '\n', '\r', '\t', '\f', '/', '>':
-		default:
-			return true
-		}
-	}
-	return false
-}
-
 // attrs reads the current start tag's attributes: whether they hide the
-// element, its last href and its first alt. It skips the attribute
-// parsing when the raw tag cannot hold a hiding attribute and no href or
-// alt is wanted.
+// element, its href and its alt (the first of each name, as the
+// tokenizer drops repeated attributes). It skips the decoding when no
+// attribute may hide the element and no href or alt is wanted.
 func (w *streamWalker) attrs(wantLink bool) (hidden bool, href string, hasHref bool, alt string) {
 	if !w.hasAttr || w.attrRead {
 		return false, "", false, ""
 	}
-	if !wantLink && !mayHide(w.raw) {
+	if !wantLink && !w.tz.mayHide() {
 		return false, "", false, ""
 	}
 	w.attrRead = true
@@ -324,29 +307,6 @@ func (w *streamWalker) attrs(wantLink bool) (hidden bool, href string, hasHref b
 		}
 	}
 	return hidden, href, hasHref, alt
-}
-
-// mayHide reports whether a raw tag may hold a hidden attribute or a
-// style that hides, or has a character reference that could spell one.
-func mayHide(raw []byte) bool {
-	return bytes.IndexByte(raw, '&') >= 0 || mayHaveHiddenAttr(raw) || mayHideStyle(raw)
-}
-
-// mayHaveHiddenAttr reports whether raw may hold an attribute named
-// "hidden": the word, in any case, after a space, a quote or a slash.
-func mayHaveHiddenAttr(raw []byte) bool {
-	for i := 1; i+len("hidden") <= len(raw); i++ {
-		if raw[i]|0x20 != 'h' {
-			continue
-		}
-		switch raw[i-1] {
-		case ' ', '\t', '\n', '\r', '\f', '"', '\'', '/':
-			if prefixFold(raw[i:], "hidden") {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // flush ends the current line.

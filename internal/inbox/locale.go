@@ -3,6 +3,7 @@ package inbox
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // locale holds the phrases LinkedIn writes in one language. Every pattern is
@@ -357,6 +358,7 @@ type phrasebook struct {
 	requested, boilerplate, footers                phraseList
 	defaultNotes                                   map[string]bool // by noteKey
 	pymk, acceptLabels                             map[string]bool
+	pymkMaxLen, acceptLabelMaxLen                  int // of the longest key, in bytes
 	companySeparators                              []string
 }
 
@@ -391,9 +393,11 @@ func compilePhrasebook(ls []locale) *phrasebook {
 		}
 		for _, s := range l.pymk {
 			p.pymk[strings.ToLower(s)] = true
+			p.pymkMaxLen = max(p.pymkMaxLen, len(strings.ToLower(s)))
 		}
 		for _, s := range l.acceptLabels {
 			p.acceptLabels[strings.ToLower(s)] = true
+			p.acceptLabelMaxLen = max(p.acceptLabelMaxLen, len(strings.ToLower(s)))
 		}
 		for _, s := range l.companySeparators {
 			if !seenSep[s] {
@@ -408,9 +412,13 @@ func compilePhrasebook(ls []locale) *phrasebook {
 // anyMatch reports whether one of res matches s.
 func anyMatch(res phraseList, s string) bool {
 	var buf [256]byte
-	key := foldKey(buf[:0], s)
+	return anyMatchKey(res, s, foldKey(buf[:0], s))
+}
+
+// anyMatchKey is anyMatch for a text whose fold key (foldKey) is key.
+func anyMatchKey(res phraseList, s string, key []byte) bool {
 	for i := range res {
-		if res[i].mayMatch(key) && res[i].re.MatchString(s) {
+		if res[i].mayMatch(key) && (res[i].exact != nil || res[i].re.MatchString(s)) {
 			return true
 		}
 	}
@@ -421,10 +429,17 @@ func anyMatch(res phraseList, s string) bool {
 // matches s, or nil.
 func firstSubmatch(res phraseList, s string) []string {
 	var buf [256]byte
-	key := foldKey(buf[:0], s)
+	return firstSubmatchKey(res, s, foldKey(buf[:0], s))
+}
+
+// firstSubmatchKey is firstSubmatch for a text whose fold key is key.
+func firstSubmatchKey(res phraseList, s string, key []byte) []string {
 	for i := range res {
 		if !res[i].mayMatch(key) {
 			continue
+		}
+		if res[i].exact != nil && res[i].re.NumSubexp() == 0 {
+			return []string{s} // the match of ^...$ is the whole text
 		}
 		if m := res[i].re.FindStringSubmatch(s); m != nil {
 			return m
@@ -433,12 +448,15 @@ func firstSubmatch(res phraseList, s string) []string {
 	return nil
 }
 
+// apostrophes straightens the apostrophes of a note for noteKey.
+var apostrophes = strings.NewReplacer("’", "'", "‘", "'", "`", "'")
+
 // noteKey reduces a note to what matters when comparing it with LinkedIn's
 // stock texts: lower case, straight apostrophes, no trailing punctuation,
 // single spaces.
 func noteKey(s string) string {
 	s = strings.ToLower(s)
-	s = strings.NewReplacer("’", "'", "‘", "'", "`", "'").Replace(s)
+	s = apostrophes.Replace(s)
 	s = strings.Join(strings.Fields(s), " ")
 	return strings.TrimRight(s, ".!… ")
 }
@@ -480,6 +498,56 @@ func IsDefaultNote(note string) bool {
 // isPYMKHeading reports whether a line is the heading of a "people you may
 // know" list.
 func isPYMKHeading(s string) bool {
-	k := strings.ToLower(strings.TrimRight(s, ":.… "))
-	return phrases().pymk[k]
+	t := trimPYMK(s)
+	maxLen := phrases().pymkMaxLen
+	if len(t) > 4*maxLen {
+		// strings.ToLower shrinks no rune to less than a quarter of
+		// its length (a UTF-8 rune has 1 to 4 bytes): too long to be
+		// a key.
+		return false
+	}
+	if isASCII(t) {
+		if len(t) > maxLen {
+			return false
+		}
+		var buf [128]byte
+		if k, ok := lowerASCII(buf[:0], t); ok {
+			return phrases().pymk[string(k)] // no allocation for the lookup
+		}
+	}
+	return phrases().pymk[strings.ToLower(t)]
+}
+
+// trimPYMK is strings.TrimRight(s, ":.… ").
+func trimPYMK(s string) string {
+	for len(s) > 0 {
+		switch c := s[len(s)-1]; {
+		case c == ':' || c == '.' || c == ' ':
+			s = s[:len(s)-1]
+		case c == 0xa6 && strings.HasSuffix(s, "…"):
+			s = s[:len(s)-len("…")]
+		default:
+			return s
+		}
+	}
+	return s
+}
+
+// lowerASCII appends strings.ToLower(s) to dst when s is ASCII and fits
+// in dst's capacity; ok is false otherwise.
+func lowerASCII(dst []byte, s string) (out []byte, ok bool) {
+	if len(s) > cap(dst)-len(dst) {
+		return dst, false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return dst, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst, true
 }

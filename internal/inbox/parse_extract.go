@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,6 +24,11 @@ type doc struct {
 	allText []line              // every line, visible or not
 	isText  bool                // from text/plain: blank lines separate paragraphs
 	links   map[string]linkInfo // readLink of every href looked at
+	memo    []lineMemo          // per line of lines: cached answers
+	keys    []byte              // backing store of the memo's fold keys
+	textLen int                 // bytes of text in lines
+	// greetings backs the memo's greeting submatches.
+	greetings [][]string
 }
 
 // link returns readLink(href), parsing each href of the document once.
@@ -40,13 +46,27 @@ func (d *doc) link(href string) linkInfo {
 
 func newDoc(lines []line, isText bool) *doc {
 	d := &doc{isText: isText, allText: lines}
+	hidden := 0
+	for _, l := range lines {
+		if l.hidden {
+			hidden++
+		}
+	}
+	if hidden > 0 {
+		d.hidden = make([]line, 0, hidden)
+	}
+	if len(lines) > hidden {
+		d.lines = make([]line, 0, len(lines)-hidden)
+	}
 	for _, l := range lines {
 		if l.hidden {
 			d.hidden = append(d.hidden, l)
 		} else {
 			d.lines = append(d.lines, l)
+			d.textLen += len(l.text)
 		}
 	}
+	d.memo = make([]lineMemo, len(d.lines))
 	return d
 }
 
@@ -117,7 +137,13 @@ func analyse(msg Message, h mail.Header, b *bodies) (Message, error) {
 	if b.haveText && strings.TrimSpace(b.text) != "" {
 		textDoc = newDoc(textLines(b.text), true)
 	}
-	docs := []*doc{}
+	return analyseDocs(msg, h, htmlDoc, textDoc)
+}
+
+// analyseDocs is analyse once the parts are rendered to lines; either doc
+// may be nil.
+func analyseDocs(msg Message, h mail.Header, htmlDoc, textDoc *doc) (Message, error) {
+	docs := make([]*doc, 0, 2)
 	for _, d := range []*doc{htmlDoc, textDoc} {
 		if d != nil {
 			docs = append(docs, d)
@@ -178,11 +204,11 @@ func analyse(msg Message, h mail.Header, b *bodies) (Message, error) {
 func saysInvitation(docs []*doc) bool {
 	for _, d := range docs {
 		n := 0
-		for _, l := range d.lines {
+		for i, l := range d.lines {
 			if l.blank() || l.href != "" {
 				continue
 			}
-			if anyMatch(phrases().inviteLines, l.text) {
+			if anyMatchKey(phrases().inviteLines, l.text, d.key(i)) {
 				return true
 			}
 			if n++; n >= 8 {
@@ -230,14 +256,16 @@ func personName(fromName string) string {
 func findRecipient(docs []*doc, to string) (full, first string) {
 	var greeted string
 	for _, d := range docs {
-		for _, l := range d.lines {
+		for i, l := range d.lines {
 			if l.href != "" {
 				continue
 			}
-			if m := firstSubmatch(phrases().intendedFor, l.text); m != nil && full == "" {
-				full = strings.TrimSpace(strings.TrimRight(m[1], ". "))
+			if full == "" {
+				if m := firstSubmatchKey(phrases().intendedFor, l.text, d.key(i)); m != nil {
+					full = strings.TrimSpace(strings.TrimRight(m[1], ". "))
+				}
 			}
-			if m := firstSubmatch(phrases().greetings, l.text); m != nil && greeted == "" {
+			if m := d.greeting(i); m != nil && greeted == "" {
 				greeted = strings.TrimSpace(m[1])
 			}
 		}
@@ -278,6 +306,12 @@ func recipientURLs(docs []*doc, recipient string) map[string]bool {
 // response" (2023+ reminders and cards).
 var preheaderRe = regexp.MustCompile(`(?i)^([^,]{1,60}), (.+?) (?:from|at|@|presso|chez|bei) (.+?) is (?:still )?waiting for your response`)
 
+// preheaderPhrase is preheaderRe with its literal prefilter.
+var preheaderPhrase = sync.OnceValue(func() *phrase {
+	p := compilePhrase(preheaderRe.String())
+	return &p
+})
+
 func readPreheader(ctx *msgContext, docs []*doc) {
 	for _, d := range docs {
 		var parts []string
@@ -288,7 +322,12 @@ func readPreheader(ctx *msgContext, docs []*doc) {
 		if pre == "" {
 			continue
 		}
-		if m := preheaderRe.FindStringSubmatch(pre); m != nil {
+		var buf [512]byte
+		var m []string
+		if preheaderPhrase().mayMatch(foldKey(buf[:0], pre)) {
+			m = preheaderRe.FindStringSubmatch(pre)
+		}
+		if m != nil {
 			ctx.preFirst, ctx.preTitle, ctx.preCompany = strings.TrimSpace(m[1]), strings.TrimSpace(m[2]), strings.TrimSpace(m[3])
 		} else if first, _, ok := strings.Cut(pre, ","); ok && anyMatch(phrases().reminders, pre) && len(first) <= 60 {
 			ctx.preFirst = strings.TrimSpace(first)
@@ -316,39 +355,32 @@ func sameName(a, b string) bool {
 
 // isAcceptLabel reports whether text is the label of an accept button.
 func isAcceptLabel(text string) bool {
-	t := strings.ToLower(strings.TrimRight(normalize(text), ":. "))
-	return phrases().acceptLabels[t] || anyMatch(phrases().acceptFrom, t)
+	var buf [256]byte
+	return isAcceptLabelKey(text, foldKey(buf[:0], text))
 }
 
 // isActionLabel reports whether text is the label of a button or link:
 // accept, view profile, view invitation.
 func isActionLabel(text string) bool {
-	t := strings.TrimRight(normalize(text), ":. ")
-	return isAcceptLabel(t) || anyMatch(phrases().viewProfile, t)
+	var buf [256]byte
+	return isActionLabelKey(text, foldKey(buf[:0], text))
 }
 
 // isStructural reports lines that are never a name, headline, location or
 // note: boilerplate, greetings, footers, list headings.
 func isStructural(text string) bool {
-	return anyMatch(phrases().boilerplate, text) || anyMatch(phrases().footers, text) ||
-		isPYMKHeading(text) || anyMatch(phrases().requested, text)
+	var buf [256]byte
+	return isStructuralKey(text, foldKey(buf[:0], text))
 }
-
-var nameDisallowed = regexp.MustCompile(`https?://|[:;!?{}<>=\[\]|]|^[-–—•*]`)
 
 // plausibleName reports whether text can be a person's name as LinkedIn
 // shows it.
 func plausibleName(text string) bool {
-	if text == "" || len(text) > 100 || len(strings.Fields(text)) > 8 {
+	if text == "" || len(text) > 100 {
 		return false
 	}
-	if nameDisallowed.MatchString(text) || strings.HasSuffix(text, ".") && !strings.HasSuffix(text, "Jr.") && !strings.HasSuffix(text, "Sr.") {
-		return false
-	}
-	if isActionLabel(text) || isStructural(text) || anyMatch(phrases().greetings, text) || mutualCount(text) != nil {
-		return false
-	}
-	return strings.IndexFunc(text, isLetter) >= 0
+	var buf [256]byte
+	return plausibleNameKey(text, foldKey(buf[:0], text))
 }
 
 func isLetter(r rune) bool {
@@ -357,7 +389,13 @@ func isLetter(r rune) bool {
 
 // mutualCount reads "N connections in common" and its variants in text.
 func mutualCount(text string) *int {
-	if m := firstSubmatch(phrases().mutual, text); m != nil {
+	var buf [256]byte
+	return mutualCountKey(text, foldKey(buf[:0], text))
+}
+
+// mutualCountKey is mutualCount for a text whose fold key is key.
+func mutualCountKey(text string, key []byte) *int {
+	if m := firstSubmatchKey(phrases().mutual, text, key); m != nil {
 		digits := strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' {
 				return r
@@ -368,13 +406,13 @@ func mutualCount(text string) *int {
 			return &n
 		}
 	}
-	if m := firstSubmatch(phrases().mutualPlusOne, text); m != nil {
+	if m := firstSubmatchKey(phrases().mutualPlusOne, text, key); m != nil {
 		if n, err := strconv.Atoi(m[1]); err == nil && n >= 0 && n < 1e7 {
 			n++
 			return &n
 		}
 	}
-	if anyMatch(phrases().mutualOne, text) {
+	if anyMatchKey(phrases().mutualOne, text, key) {
 		n := 1
 		return &n
 	}
@@ -439,7 +477,7 @@ func extractCards(d *doc, ctx *msgContext, labelOK bool) []Invitation {
 	L := d.lines
 	limit := len(L)
 	for i, l := range L {
-		if l.href == "" && isPYMKHeading(l.text) {
+		if l.href == "" && d.pymkHeading(i) {
 			limit = i
 			break
 		}
@@ -455,7 +493,7 @@ func extractCards(d *doc, ctx *msgContext, labelOK bool) []Invitation {
 		link := d.link(l.href)
 		byURL := link.accept ||
 			link.invitation && !anyMatch(phrases().viewProfile, label) && !isStructural(label)
-		byLabel := isAcceptLabel(l.text) && (labelOK || anyMatch(phrases().acceptFrom, strings.TrimRight(l.text, ":. ")))
+		byLabel := isAcceptLabelKey(l.text, d.key(i)) && (labelOK || anyMatch(phrases().acceptFrom, strings.TrimRight(l.text, ":. ")))
 		if !byURL && !byLabel {
 			continue
 		}
@@ -478,7 +516,7 @@ func extractCards(d *doc, ctx *msgContext, labelOK bool) []Invitation {
 	// Cards end at the footer that follows the last accept link.
 	last := anchors[len(anchors)-1].index
 	for i := last + 1; i < limit; i++ {
-		if L[i].href == "" && anyMatch(phrases().footers, L[i].text) {
+		if L[i].href == "" && anyMatchKey(phrases().footers, L[i].text, d.key(i)) {
 			limit = i
 			break
 		}
@@ -516,7 +554,7 @@ func extractCards(d *doc, ctx *msgContext, labelOK bool) []Invitation {
 		// Another person's name link after the buttons starts another
 		// list (people you may know, under a heading not in the tables).
 		for i := a.index + 1; i < hi; i++ {
-			if L[i].href != "" && plausibleName(L[i].text) && !sameName(L[i].text, f.name) {
+			if L[i].href != "" && d.plausible(i) && !sameName(L[i].text, f.name) {
 				hi = i
 				break
 			}
@@ -537,7 +575,7 @@ func extractCards(d *doc, ctx *msgContext, labelOK bool) []Invitation {
 		if inv.MutualConnections == nil {
 			for i := lo; i < a.index; i++ {
 				if L[i].href == "" {
-					if c := mutualCount(L[i].text); c != nil {
+					if c := d.mutual(i); c != nil {
 						inv.MutualConnections = c
 						used[i] = true
 						break
@@ -566,7 +604,7 @@ func findName(d *doc, ctx *msgContext, lo, a int) (string, int, bool) {
 	fallback := -1
 	for i := a - 1; i >= lo; i-- {
 		l := L[i]
-		if l.href == "" || d.link(l.href).profile == "" || !plausibleName(l.text) {
+		if l.href == "" || d.link(l.href).profile == "" || !d.plausible(i) {
 			continue
 		}
 		if ctx.recipient != "" && sameName(l.text, ctx.recipient) || ctx.recipientURLs[d.link(l.href).profile] {
@@ -592,7 +630,7 @@ func findName(d *doc, ctx *msgContext, lo, a int) (string, int, bool) {
 	}
 	// 3. 2011: "<Name> requested to add you as a connection on LinkedIn:".
 	for i := lo; i < a; i++ {
-		if m := firstSubmatch(phrases().requested, L[i].text); m != nil && plausibleName(m[1]) {
+		if m := firstSubmatchKey(phrases().requested, L[i].text, d.key(i)); m != nil && plausibleName(m[1]) {
 			return m[1], i, false
 		}
 	}
@@ -602,12 +640,12 @@ func findName(d *doc, ctx *msgContext, lo, a int) (string, int, bool) {
 		for j >= lo && (L[j].blank() || L[j].href != "") {
 			j--
 		}
-		if j >= lo && !isStructural(L[j].text) {
+		if j >= lo && !d.structural(j) {
 			s := j
 			for s-1 >= lo && !L[s-1].blank() && L[s-1].href == "" {
 				s--
 			}
-			if plausibleName(L[s].text) && !sameName(L[s].text, ctx.recipient) {
+			if d.plausible(s) && !sameName(L[s].text, ctx.recipient) {
 				return L[s].text, s, true
 			}
 		}
@@ -641,7 +679,7 @@ func readInfo(d *doc, inv *Invitation, n, a int, used map[int]bool) []string {
 		if l.href != "" || (d.isText && l.blank()) {
 			break
 		}
-		if isStructural(l.text) || anyMatch(phrases().greetings, l.text) {
+		if d.structural(i) || d.greeting(i) != nil {
 			break
 		}
 		text := l.text
@@ -650,7 +688,7 @@ func readInfo(d *doc, inv *Invitation, n, a int, used map[int]bool) []string {
 			used[i] = true
 			continue
 		}
-		if c := mutualCount(text); c != nil {
+		if c := d.mutual(i); c != nil {
 			if inv.MutualConnections == nil {
 				inv.MutualConnections = c
 			}
@@ -697,7 +735,7 @@ func findProfile(d *doc, ctx *msgContext, n, lo, hi, a int) string {
 			continue
 		}
 		t := strings.TrimRight(l.text, ":. ")
-		if anyMatch(phrases().viewProfile, t) {
+		if t == l.text && anyMatchKey(phrases().viewProfile, t, d.key(i)) || t != l.text && anyMatch(phrases().viewProfile, t) {
 			return u
 		}
 		if t == "" && photo == "" {
@@ -716,15 +754,16 @@ var signature = regexp.MustCompile(`^[-–—~]\s*\p{L}[\p{L}\p{M}'’. -]{0,40}
 func readNote(d *doc, ctx *msgContext, lo, a, n int, cardName bool, used map[int]bool) string {
 	L := d.lines
 	g, rest, bare := -1, "", false
+	bareGreeting := ctx.recipientFirst + ","
 	for i := lo; i < a; i++ {
 		if L[i].href != "" {
 			continue
 		}
-		if m := firstSubmatch(phrases().greetings, L[i].text); m != nil {
+		if m := d.greeting(i); m != nil {
 			g, rest = i, m[2]
 			break
 		}
-		if ctx.recipientFirst != "" && strings.EqualFold(L[i].text, ctx.recipientFirst+",") {
+		if ctx.recipientFirst != "" && strings.EqualFold(L[i].text, bareGreeting) {
 			g, bare = i, true // 2011: "Paul," on its own line
 			break
 		}
@@ -759,7 +798,7 @@ func readNote(d *doc, ctx *msgContext, lo, a, n int, cardName bool, used map[int
 				cur = nil
 			}
 			continue
-		case l.href != "", used[i], isStructural(l.text), l.text == ctx.subject:
+		case l.href != "", used[i], d.structural(i), l.text == ctx.subject:
 			continue
 		case ctx.recipient != "" && sameName(l.text, ctx.recipient):
 			continue
@@ -809,7 +848,7 @@ func noteAfterLinks(d *doc, ctx *msgContext, a, limit int) string {
 				return cleanNote(strings.Join(para, "\n"))
 			}
 			continue
-		case isStructural(l.text) || anyMatch(phrases().greetings, l.text) || mutualCount(l.text) != nil ||
+		case d.structural(i) || d.greeting(i) != nil || d.mutual(i) != nil ||
 			ctx.recipient != "" && sameName(l.text, ctx.recipient):
 			return ""
 		}
@@ -844,13 +883,14 @@ func mergeParts(fromHTML, fromText []Invitation, htmlDoc *doc) []Invitation {
 	}
 	htmlFirst := len(fromHTML) != len(fromText)
 	for _, inv := range fromHTML {
-		if strings.Contains(strings.ToLower(inv.AcceptURL), "/mynetwork/") {
+		if containsLower(inv.AcceptURL, "/mynetwork/") {
 			htmlFirst = true
 		}
 	}
-	for _, l := range htmlDoc.lines {
-		if isPYMKHeading(l.text) {
+	for i := range htmlDoc.lines {
+		if htmlDoc.pymkHeading(i) {
 			htmlFirst = true
+			break
 		}
 	}
 	primary, secondary := fromText, fromHTML
@@ -971,14 +1011,19 @@ func splitHeadline(h string) (title, company string) {
 		return "", ""
 	}
 	segs := splitSegments(h, []string{" | ", " · ", " • ", " - ", " – ", " — "})
-	low := func(s string) string { return strings.ToLower(s) }
+	lows := make([]string, len(segs))
+	for i, seg := range segs {
+		lows[i] = strings.ToLower(seg)
+	}
 	for _, pass := range []bool{false, true} { // "from" only when nothing else fits
-		for _, seg := range segs {
+		for k, seg := range segs {
 			for _, sep := range phrases().companySeparators {
 				if (sep == " from ") != pass {
 					continue
 				}
-				i := strings.Index(low(seg), sep)
+				// An index into the lower-case text, used on seg as
+				// it always was.
+				i := strings.Index(lows[k], sep)
 				if sep == "@" {
 					// "CTO@Acme", not an e-mail address.
 					if i <= 0 || i+1 >= len(seg) || strings.Contains(seg[i+1:], ".") || seg[i-1] == ' ' {
