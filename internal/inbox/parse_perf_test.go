@@ -55,7 +55,7 @@ func fixtureTexts(t *testing.T) []string {
 // TestPhrasePrefilter checks that the literal prefilter never rejects a
 // text its pattern matches.
 func TestPhrasePrefilter(t *testing.T) {
-	texts := fixtureTexts(t)
+	texts := sampleUnderRace(fixtureTexts(t))
 	classes := map[string]phraseList{
 		"inviteSubjects": phrases().inviteSubjects, "accepted": phrases().accepted, "reminders": phrases().reminders,
 		"greetings": phrases().greetings, "inviteLines": phrases().inviteLines, "mutual": phrases().mutual,
