@@ -109,12 +109,13 @@ func (s *sweeper) work(j job) parsed {
 
 // Messages in flight between the fetch callback and the recorder are
 // counted in slots: one per started slotBytes of the message, so that the
-// window holds many ordinary notifications (a few tens of KB each) but
-// only a few large messages. windowSlots*slotBytes bounds the bodies held
-// at once (with one message over the limit at most).
+// window holds hundreds of ordinary notifications (a few tens of KB each),
+// enough to keep fetching and parsing while the recorder commits a batch,
+// but only a few large messages. windowSlots*slotBytes (16 MiB) bounds the
+// bodies held at once (with one message over the limit at most).
 const (
-	slotBytes   = 256 << 10
-	windowSlots = 64
+	slotBytes   = 64 << 10
+	windowSlots = 256
 )
 
 // slotsFor returns how many window slots a message of size bytes takes.

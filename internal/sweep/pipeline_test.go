@@ -313,7 +313,7 @@ func BenchmarkSweepMem(b *testing.B) {
 }
 
 // TestSlotsFor checks the window's accounting: ordinary notifications take
-// one slot, large messages one per started 256 KiB, never more than the
+// one slot, large messages one per started 64 KiB, never more than the
 // window.
 func TestSlotsFor(t *testing.T) {
 	for _, tt := range []struct {
@@ -325,7 +325,8 @@ func TestSlotsFor(t *testing.T) {
 		{30 << 10, 64, 1},
 		{slotBytes, 64, 1},
 		{slotBytes + 1, 64, 2},
-		{10 << 20, 64, 40},
+		{1 << 20, 64, 16},
+		{10 << 20, 256, 160},
 		{100 << 20, 64, 64},
 		{10 << 20, 1, 1},
 	} {

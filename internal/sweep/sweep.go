@@ -123,8 +123,9 @@ type Summary struct {
 }
 
 // batchSize is how many fetched messages are recorded per store
-// transaction (each one ends with an fsync).
-const batchSize = 100
+// transaction (each one ends with an fsync, some milliseconds: a first
+// sweep of thousands of invitations commits a few times, not tens).
+const batchSize = 500
 
 // applyBatch is how many messages' intents are recorded per transaction
 // before acting on them.
