@@ -220,6 +220,10 @@ func TestSweepOutput(t *testing.T) {
 	// Split mid-line, as a pipe does.
 	o.Write([]byte(lines[:17]))
 	o.Write([]byte(lines[17:]))
+	if o.Lines != 0 {
+		t.Errorf("lines counted while the process runs: %d", o.Lines)
+	}
+	o.count()
 	want := SweepOutput{Lines: 5, Invitations: 3, New: 2, NotInvitations: 1, Errors: 1, Distinct: 2}
 	if o.Lines != want.Lines || o.Invitations != want.Invitations || o.New != want.New ||
 		o.NotInvitations != want.NotInvitations || o.Errors != want.Errors || o.Distinct != want.Distinct {

@@ -104,26 +104,24 @@ type SweepOutput struct {
 	Samples []string
 	keys    map[string]struct{}
 	sampled map[string]int
-	partial []byte
-	bad     int // lines that are not JSON
+	raw     []byte // the output, until counted
+	bad     int    // lines that are not JSON
 }
 
-// Write takes the sweep's standard output.
+// Write takes the sweep's standard output. It only keeps it: the lines
+// are read by count once the process has exited, so that reading them
+// does not slow the process down (a full pipe makes its writes wait).
 func (o *SweepOutput) Write(p []byte) (int, error) {
-	n := len(p)
-	if len(o.partial) > 0 {
-		p = append(o.partial, p...)
-		o.partial = nil
+	o.raw = append(o.raw, p...)
+	return len(p), nil
+}
+
+// count reads the lines kept by Write.
+func (o *SweepOutput) count() {
+	for l := range bytes.Lines(o.raw) {
+		o.line(bytes.TrimSuffix(l, []byte("\n")))
 	}
-	for {
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			o.partial = append(o.partial[:0], p...)
-			return n, nil
-		}
-		o.line(p[:i])
-		p = p[i+1:]
-	}
+	o.raw = nil
 }
 
 func (o *SweepOutput) line(l []byte) {
@@ -194,6 +192,7 @@ func RunSweep(ctx context.Context, bin, cfg, password string, keepStderr bool, a
 	start := time.Now()
 	err := cmd.Run()
 	run.Elapsed = time.Since(start)
+	run.Out.count()
 	run.Stderr = stderr.buf
 	if ps := cmd.ProcessState; ps != nil {
 		run.ExitCode = ps.ExitCode()

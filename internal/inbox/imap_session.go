@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"net"
 	"net/mail"
@@ -21,9 +22,31 @@ import (
 // LinkedInDomain is what the candidate search looks for in From.
 const LinkedInDomain = "linkedin.com"
 
-// Fetch batching: sizes, then bodies, are asked for metaChunk UIDs at a
-// time.
-const metaChunk = 5000
+// Fetch batching: sizes, then bodies, are asked for a chunk of UIDs at a
+// time: firstChunk UIDs first, so that parsing starts after a short sizes
+// round trip, then metaChunk at a time, whose sizes round trip overlaps
+// the parsing of the chunk before (the sweep still has its last messages
+// in the pipeline).
+const (
+	firstChunk = 256
+	metaChunk  = 4096
+)
+
+// fetchChunks splits uids into a first chunk of firstChunk UIDs and then
+// chunks of metaChunk.
+func fetchChunks(uids []uint32) iter.Seq[[]uint32] {
+	return func(yield func([]uint32) bool) {
+		n := min(firstChunk, len(uids))
+		if n > 0 && !yield(uids[:n]) {
+			return
+		}
+		for c := range slices.Chunk(uids[n:], metaChunk) {
+			if !yield(c) {
+				return
+			}
+		}
+	}
+}
 
 // errNoMailbox reports a call that needs a selected mailbox.
 var errNoMailbox = errors.New("no mailbox selected")
@@ -247,7 +270,7 @@ func (s *Session) Fetch(ctx context.Context, uids []uint32, fn func(FetchedMessa
 	}
 	defer done()
 
-	for chunk := range slices.Chunk(uids, metaChunk) {
+	for chunk := range fetchChunks(uids) {
 		bufs, err := s.client.Fetch(uidSet(chunk...), &imap.FetchOptions{
 			UID: true, RFC822Size: true, InternalDate: true,
 		}).Collect()
