@@ -6,14 +6,14 @@ import (
 )
 
 // openPage is how many open records a dry sweep reads per store
-// transaction while it lists them: the memory it holds for them is one
-// page, however many the store has.
+// transaction while it lists them: the memory it holds for them is a few
+// pages (one being read, one being written), however many the store has.
 const openPage = 256
 
 // emitOpen is finish for a dry run: it lists every open action of the
 // account, carried over from earlier sweeps, in the order a sweep meets
-// the messages, page by page, each page read in its own short View and
-// emitted after it, so neither the list nor the store is held. New
+// the messages, page by page, each page read in its own short View while
+// the one before is emitted, so neither the list nor the store is held. New
 // invitations were emitted when they were decided; they are only counted.
 func (s *sweeper) emitOpen() error {
 	isNew := make(map[string]bool, len(s.newKeys))
@@ -46,36 +46,59 @@ func (s *sweeper) emitOpen() error {
 		return nil
 	}
 
-	cursor := ""
-	page := make([]report.Entry, 0, openPage)
-	uids := make([]uint32, 0, openPage)
-	for {
-		page, uids = page[:0], uids[:0]
-		err := s.store.View(func(tx *state.Tx) (err error) {
-			cursor, err = tx.OpenPage(s.name, state.Pending, cursor, openPage, func(r state.Record) error {
-				e, ok, err := s.openEntry(tx, r, isNew)
-				if ok {
-					page = append(page, e)
-					uids = append(uids, r.Location.UID)
-				}
+	// Pages are read (and their records decoded) on another goroutine
+	// while this one writes the page before: a long listing costs about
+	// as much to read as to write.
+	type openPageOf struct {
+		entries []report.Entry
+		uids    []uint32
+		err     error
+	}
+	pages := make(chan openPageOf, 1)
+	stop := make(chan struct{})
+	defer func() {
+		// Stop the reader and wait for it: it counts into s.sum.
+		close(stop)
+		for range pages {
+		}
+	}()
+	go func() {
+		defer close(pages)
+		cursor := ""
+		for {
+			p := openPageOf{entries: make([]report.Entry, 0, openPage), uids: make([]uint32, 0, openPage)}
+			p.err = s.store.View(func(tx *state.Tx) (err error) {
+				cursor, err = tx.OpenPage(s.name, state.Pending, cursor, openPage, func(r state.Record) error {
+					e, ok, err := s.openEntry(tx, r, isNew)
+					if ok {
+						p.entries = append(p.entries, e)
+						p.uids = append(p.uids, r.Location.UID)
+					}
+					return err
+				})
 				return err
 			})
-			return err
-		})
-		if err != nil {
-			return err
+			select {
+			case pages <- p:
+			case <-stop:
+				return
+			}
+			if p.err != nil || cursor == "" {
+				return
+			}
 		}
-		for i, e := range page {
-			if err := emitIntentsBefore(uids[i]); err != nil {
+	}()
+	for p := range pages {
+		if p.err != nil {
+			return p.err
+		}
+		for i, e := range p.entries {
+			if err := emitIntentsBefore(p.uids[i]); err != nil {
 				return err
 			}
 			if err := s.emit(e); err != nil {
 				return err
 			}
-		}
-		clear(page) // let the entries go before the next page is read
-		if cursor == "" {
-			break
 		}
 	}
 	return emitIntentsBefore(^uint32(0))

@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -239,7 +240,8 @@ func (s *sweeper) fetch(ctx context.Context, uids []uint32, retry map[uint32]boo
 	// The recorder, on this goroutine: takes the results back in order.
 	var (
 		total      = len(uids)
-		batch      = make([]parsed, 0, batchSize)
+		perBatch   = cmp.Or(s.o.batch, batchSize)
+		batch      = make([]parsed, 0, perBatch)
 		lastReport time.Time
 		fetched    = map[uint32]bool{}
 		ahead      = map[int]parsed{} // results that came before their turn
@@ -254,7 +256,7 @@ func (s *sweeper) fetch(ctx context.Context, uids []uint32, retry map[uint32]boo
 		s.sum.Fetched++
 		fetched[p.uid] = true
 		batch = append(batch, p)
-		if len(batch) >= batchSize {
+		if len(batch) >= perBatch {
 			if err := s.flush(batch, retry, nil, false, 0); err != nil {
 				return err
 			}

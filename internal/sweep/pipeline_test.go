@@ -182,6 +182,7 @@ func TestPipelineStopsCleanly(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := memOptions(t, ms, "INBOX")
 			o.parallel = 4
+			o.batch = 100 // the first emit comes with the first batch
 			base, _ := ownGoroutines()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
