@@ -342,10 +342,9 @@ func runSize(ctx context.Context, o Options, rep *Report, corpus *Corpus, bin st
 			checkFull(run, fmt.Sprintf("full sweep %d", i+1))
 			res.Sweep = append(res.Sweep, run.Elapsed)
 			user, sys = append(user, run.User), append(sys, run.Sys)
-			res.FullRSS = max(res.FullRSS, run.MaxRSS)
 			lastCfg = cfg
-			logf("sweep %d: %v, peak RSS %s, cpu %v user %v sys, %d invitation lines", i+1,
-				run.Elapsed.Round(time.Millisecond), mib(run.MaxRSS), run.User.Round(time.Millisecond), run.Sys.Round(time.Millisecond), run.Out.Invitations)
+			logf("sweep %d: %v, cpu %v user %v sys, %d invitation lines", i+1,
+				run.Elapsed.Round(time.Millisecond), run.User.Round(time.Millisecond), run.Sys.Round(time.Millisecond), run.Out.Invitations)
 		}
 	}
 	res.FloorMedian, res.FloorCPU, res.DovecotFloor = median(res.Floor), median(floorCPU), median(dcFloor)
@@ -353,6 +352,17 @@ func runSize(ctx context.Context, o Options, rep *Report, corpus *Corpus, bin st
 		return res, nil
 	}
 	res.SweepMedian, res.SweepUser, res.SweepSys, res.DovecotSweep = median(res.Sweep), median(user), median(sys), median(dcSweep)
+	// Peak RSS: one more full sweep, with a fresh state, under GNU time.
+	{
+		cfg, err := newState("rss")
+		if err != nil {
+			return res, err
+		}
+		if res.FullRSS, err = MeasureRSS(ctx, bin, cfg, srv.Password, "--all"); err != nil {
+			return res, err
+		}
+		logf("full sweep peak RSS %s", mib(res.FullRSS))
+	}
 	res.Ratio = float64(res.SweepMedian) / float64(res.FloorMedian)
 
 	// Incremental: the state of the last full sweep, nothing new.
@@ -369,10 +379,12 @@ func runSize(ctx context.Context, o Options, rep *Report, corpus *Corpus, bin st
 			continue
 		}
 		res.Incremental = append(res.Incremental, run.Elapsed)
-		res.IncrementalRSS = max(res.IncrementalRSS, run.MaxRSS)
 		res.IncrementalLines = run.Out.Lines
 	}
 	res.IncrementalMedian = median(res.Incremental)
+	if res.IncrementalRSS, err = MeasureRSS(ctx, bin, lastCfg, srv.Password); err != nil {
+		return res, err
+	}
 	logf("incremental: median %v, peak RSS %s, %d lines each", res.IncrementalMedian.Round(100*time.Microsecond), mib(res.IncrementalRSS), res.IncrementalLines)
 
 	// Settled: apply every pending action once, then nothing is pending.
@@ -401,10 +413,12 @@ func runSize(ctx context.Context, o Options, rep *Report, corpus *Corpus, bin st
 			continue // the warm-up: Dovecot rescans cur/ once and records it
 		}
 		res.Settled = append(res.Settled, run.Elapsed)
-		res.SettledRSS = max(res.SettledRSS, run.MaxRSS)
 		res.SettledLines = run.Out.Lines
 	}
 	res.SettledMedian = median(res.Settled)
+	if res.SettledRSS, err = MeasureRSS(ctx, bin, lastCfg, srv.Password); err != nil {
+		return res, err
+	}
 	logf("settled: median %v, peak RSS %s, %d lines each", res.SettledMedian.Round(100*time.Microsecond), mib(res.SettledRSS), res.SettledLines)
 	return res, nil
 }

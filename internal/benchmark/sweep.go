@@ -80,7 +80,10 @@ timeout = "60s"
 // SweepRun is one `triage sweep` process.
 type SweepRun struct {
 	Elapsed   time.Duration
-	MaxRSS    int64 // bytes, from the process's rusage
+	// MaxRSS is the rusage's maxrss: on Linux no less than the RSS of
+	// this (large) process when it started the child, which shares its
+	// memory until exec. The figures use MeasureRSS instead.
+	MaxRSS int64
 	User, Sys time.Duration
 	ExitCode  int
 	Out       SweepOutput
@@ -213,6 +216,47 @@ func RunSweep(ctx context.Context, bin, cfg, password string, keepStderr bool, a
 		return run, fmt.Errorf("triage sweep %s: %d output lines are not JSON", strings.Join(args, " "), run.Out.bad)
 	}
 	return run, nil
+}
+
+// timeBin is GNU time, which forks (copying its own small memory, not
+// ours) and so reports the child's own peak RSS.
+const timeBin = "/usr/bin/time"
+
+// ErrNoTime reports that GNU time, needed to measure peak RSS, is missing.
+var ErrNoTime = errors.New(timeBin + " is missing: install the time package (apt-get install time) to measure peak RSS")
+
+// MeasureRSS runs `triage sweep --config cfg --json args...` as RunSweep
+// does, under GNU time, and returns the sweep process's peak RSS in bytes.
+// It is a run of its own, untimed: GNU time adds a process start.
+func MeasureRSS(ctx context.Context, bin, cfg, password string, args ...string) (int64, error) {
+	if _, err := os.Stat(timeBin); err != nil {
+		return 0, ErrNoTime
+	}
+	out, err := os.CreateTemp("", "triage-rss-")
+	if err != nil {
+		return 0, err
+	}
+	out.Close()
+	defer os.Remove(out.Name())
+	ctx, cancel := context.WithTimeout(ctx, RunTimeout)
+	defer cancel()
+	argv := append([]string{"-f", "%M", "-o", out.Name(), bin, "sweep", "--config", cfg, "--json"}, args...)
+	cmd := exec.CommandContext(ctx, timeBin, argv...)
+	cmd.Env = append(os.Environ(), "TRIAGE_PASSWORD="+password)
+	var stderr tailBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return 0, fmt.Errorf("triage sweep %s (for its RSS): %w: %s", strings.Join(args, " "), err, lastLines(stderr.buf, 5))
+	}
+	text, err := os.ReadFile(out.Name())
+	if err != nil {
+		return 0, err
+	}
+	kb, err := strconv.ParseInt(strings.TrimSpace(lastLines(text, 1)), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("GNU time printed %q, not a size in KB", text)
+	}
+	return kb << 10, nil
 }
 
 // tailBuffer keeps all it is given, or only the last 8 KB.
