@@ -79,11 +79,11 @@ timeout = "60s"
 
 // SweepRun is one `triage sweep` process.
 type SweepRun struct {
-	Elapsed   time.Duration
+	Elapsed time.Duration
 	// MaxRSS is the rusage's maxrss: on Linux no less than the RSS of
 	// this (large) process when it started the child, which shares its
 	// memory until exec. The figures use MeasureRSS instead.
-	MaxRSS int64
+	MaxRSS    int64
 	User, Sys time.Duration
 	ExitCode  int
 	Out       SweepOutput
