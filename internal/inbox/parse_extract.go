@@ -3,7 +3,6 @@ package inbox
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -304,11 +303,11 @@ func recipientURLs(docs []*doc, recipient string) map[string]bool {
 
 // preheaderRe reads "<First>, <Title> from <Company> is waiting for your
 // response" (2023+ reminders and cards).
-var preheaderRe = regexp.MustCompile(`(?i)^([^,]{1,60}), (.+?) (?:from|at|@|presso|chez|bei) (.+?) is (?:still )?waiting for your response`)
+var preheaderRe = lazyRegexp(`(?i)^([^,]{1,60}), (.+?) (?:from|at|@|presso|chez|bei) (.+?) is (?:still )?waiting for your response`)
 
 // preheaderPhrase is preheaderRe with its literal prefilter.
 var preheaderPhrase = sync.OnceValue(func() *phrase {
-	p := compilePhrase(preheaderRe.String())
+	p := compilePhrase(preheaderRe().String())
 	return &p
 })
 
@@ -325,7 +324,7 @@ func readPreheader(ctx *msgContext, docs []*doc) {
 		var buf [512]byte
 		var m []string
 		if preheaderPhrase().mayMatch(foldKey(buf[:0], pre)) {
-			m = preheaderRe.FindStringSubmatch(pre)
+			m = preheaderRe().FindStringSubmatch(pre)
 		}
 		if m != nil {
 			ctx.preFirst, ctx.preTitle, ctx.preCompany = strings.TrimSpace(m[1]), strings.TrimSpace(m[2]), strings.TrimSpace(m[3])
@@ -745,7 +744,7 @@ func findProfile(d *doc, ctx *msgContext, n, lo, hi, a int) string {
 	return photo
 }
 
-var signature = regexp.MustCompile(`^[-–—~]\s*\p{L}[\p{L}\p{M}'’. -]{0,40}$`)
+var signature = lazyRegexp(`^[-–—~]\s*\p{L}[\p{L}\p{M}'’. -]{0,40}$`)
 
 // readNote returns the note of the card between lines lo and a: the text
 // after the greeting ("Hi Paul, <note>", or "Paul," in 2011 mails) and
@@ -811,7 +810,7 @@ func readNote(d *doc, ctx *msgContext, lo, a, n int, cardName bool, used map[int
 	// Drop the "- Sam" signature of 2011 notes.
 	if k := len(paras); k > 0 {
 		p := paras[k-1]
-		if signature.MatchString(p[len(p)-1]) {
+		if signature().MatchString(p[len(p)-1]) {
 			p = p[:len(p)-1]
 			if len(p) == 0 {
 				paras = paras[:k-1]
@@ -1000,7 +999,7 @@ func hasWordPrefix(s, prefix string) bool {
 }
 
 // roleWords mark the job-title half of a "Title | Company" headline.
-var roleWords = regexp.MustCompile(`(?i)\b(?:engineer|engineering|developer|manager|director|founder|co-?founder|ceo|cto|cfo|coo|cio|cmo|vp|vice president|president|head|lead|consultant|recruiter|architect|analyst|designer|specialist|officer|partner|owner|scientist|researcher|professor|student|intern|associate|advis[oe]r|executive|administrator|coordinator|programmer|attorney|lawyer|accountant|principal|chair(?:man|woman)?|editor|writer|nurse|physician|technician|representative|strategist|evangelist|product|sales|marketing|ingegnere|direttore|responsabile|sviluppatore|gérant|directeur|ingénieur|leiter|geschäftsführer|entwickler|gerente|director[a]?|desarrollador|diretor)\b`)
+var roleWords = lazyRegexp(`(?i)\b(?:engineer|engineering|developer|manager|director|founder|co-?founder|ceo|cto|cfo|coo|cio|cmo|vp|vice president|president|head|lead|consultant|recruiter|architect|analyst|designer|specialist|officer|partner|owner|scientist|researcher|professor|student|intern|associate|advis[oe]r|executive|administrator|coordinator|programmer|attorney|lawyer|accountant|principal|chair(?:man|woman)?|editor|writer|nurse|physician|technician|representative|strategist|evangelist|product|sales|marketing|ingegnere|direttore|responsabile|sviluppatore|gérant|directeur|ingénieur|leiter|geschäftsführer|entwickler|gerente|director[a]?|desarrollador|diretor)\b`)
 
 // splitHeadline splits "Title at Company" (also "@", "from" and localised
 // separators). "Title | Company" is split only when it is unambiguous: two
@@ -1044,7 +1043,7 @@ func splitHeadline(h string) (title, company string) {
 	}
 	if parts := strings.Split(h, " | "); len(parts) == 2 {
 		t, c := strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])
-		if roleWords.MatchString(t) && !roleWords.MatchString(c) && len(strings.Fields(c)) <= 5 && nameLike(c) {
+		if roleWords().MatchString(t) && !roleWords().MatchString(c) && len(strings.Fields(c)) <= 5 && nameLike(c) {
 			return t, cleanCompany(c)
 		}
 	}
