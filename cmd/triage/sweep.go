@@ -144,15 +144,23 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 }
 
 // sweepMemoryLimit is the soft limit on the Go heap of a sweep: the
-// runtime collects more often as it nears it rather than letting the heap
-// grow to twice what is live, so a sweep's memory stays flat and small
-// whatever the mailbox size. A sweep holds about 10-20 MiB live.
-const sweepMemoryLimit = 40 << 20
+// runtime collects more often as it nears it, so a sweep's memory stays
+// flat and small whatever the mailbox size (a sweep holds about 10-20 MiB
+// live). Below it, collections are rare (sweepGCPercent): a short sweep
+// spends its few milliseconds on the mail, not on collecting.
+const (
+	sweepMemoryLimit = 40 << 20
+	sweepGCPercent   = 400
+)
 
-// limitMemory sets sweepMemoryLimit, unless GOMEMLIMIT says otherwise.
+// limitMemory sets sweepMemoryLimit and sweepGCPercent, unless GOMEMLIMIT
+// or GOGC say otherwise.
 func limitMemory() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(sweepMemoryLimit)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(sweepGCPercent)
 	}
 }
 
