@@ -266,13 +266,6 @@ func bodyStart(data []byte) int {
 	return len(data)
 }
 
-// collectParts walks e, an entity as go-message returns it, and keeps the
-// first text/plain and text/html parts that are not attachments. Parse
-// calls collectRaw, which also reads the message's own body raw.
-func collectParts(e *message.Entity, b *bodies, depth int) error {
-	return collectRaw(entityPart(e, nil), b, depth)
-}
-
 // collectRaw walks p and keeps the first text/plain and text/html parts
 // that are not attachments.
 func collectRaw(p part, b *bodies, depth int) error {

@@ -219,3 +219,11 @@ func FuzzCollectParts(f *testing.F) {
 		checkParts(t, "input", data)
 	})
 }
+
+// collectParts walks e, an entity as go-message returns it, and keeps the
+// first text/plain and text/html parts that are not attachments, for
+// tests that start from an entity (Parse calls collectRaw on the raw
+// message).
+func collectParts(e *message.Entity, b *bodies, depth int) error {
+	return collectRaw(entityPart(e, nil), b, depth)
+}
