@@ -9,6 +9,7 @@ import (
 	"mime"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
@@ -39,11 +40,28 @@ const (
 // Messages from senders outside linkedin.com are not examined beyond their
 // header: they are reported as ErrNotInvitation however their body looks.
 func Parse(r io.Reader) (Message, error) {
-	var msg Message
 	data, err := readLimited(r)
 	if err != nil {
-		return msg, fmt.Errorf("reading message: %w", err)
+		return Message{}, fmt.Errorf("reading message: %w", err)
 	}
+	return parse(data)
+}
+
+// ParseBytes is Parse for a message already in memory: it reads data
+// without copying it first. The Message returned does not refer to data,
+// which the caller may reuse once ParseBytes has returned.
+func ParseBytes(data []byte) (Message, error) {
+	return parse(data)
+}
+
+// partBuffers are reused to read and decode the parts of one message at
+// a time; buffers above maxPooledPartBuffer are left to the collector.
+var partBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledPartBuffer = 1 << 20
+
+func parse(data []byte) (Message, error) {
+	var msg Message
 	if len(data) > MaxMessageSize {
 		if e, herr := message.Read(bytes.NewReader(data)); e != nil && herr == nil {
 			fillHeader(&msg, e.Header)
@@ -73,7 +91,19 @@ func Parse(r io.Reader) (Message, error) {
 	if !hasBody(data) {
 		return msg, errors.New("message has a header section but no body")
 	}
-	b := bodies{buf: make([]byte, 0, len(data))} // raw and decoded parts are no larger than the message
+	// Raw and decoded parts are no larger than the message.
+	pooled := partBuffers.Get().(*[]byte)
+	if cap(*pooled) < len(data) {
+		*pooled = make([]byte, 0, len(data))
+	}
+	b := bodies{buf: (*pooled)[:0]}
+	defer func() {
+		// Every part was copied out of the buffer into a string.
+		if cap(b.buf) <= maxPooledPartBuffer {
+			*pooled = b.buf[:0]
+			partBuffers.Put(pooled)
+		}
+	}()
 	if err := collectRaw(entityPart(e, data[bodyStart(data):]), &b, 0); err != nil {
 		return msg, err
 	}

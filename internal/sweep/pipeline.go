@@ -94,7 +94,7 @@ func (s *sweeper) work(j job) parsed {
 		p.err = fmt.Errorf("reading message: %w", j.readErr)
 		return p
 	}
-	p.msg, p.err = inbox.Parse(bytes.NewReader(j.body.Bytes()))
+	p.msg, p.err = inbox.ParseBytes(j.body.Bytes())
 	if p.err != nil || len(p.msg.Invitations) == 0 {
 		return p
 	}
