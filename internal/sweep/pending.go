@@ -1,14 +1,17 @@
 package sweep
 
 import (
+	"cmp"
+
 	"github.com/triagehq/triage/internal/report"
 	"github.com/triagehq/triage/internal/state"
 )
 
 // openPage is how many open records a dry sweep reads per store
 // transaction while it lists them: the memory it holds for them is a few
-// pages (one being read, one being written), however many the store has.
-const openPage = 256
+// pages (one being read, one being written), however many the store has;
+// each page opens the store once.
+const openPage = 1024
 
 // emitOpen is finish for a dry run: it lists every open action of the
 // account, carried over from earlier sweeps, in the order a sweep meets
@@ -62,13 +65,14 @@ func (s *sweeper) emitOpen() error {
 		for range pages {
 		}
 	}()
+	size := cmp.Or(s.o.page, openPage)
 	go func() {
 		defer close(pages)
 		cursor := ""
 		for {
-			p := openPageOf{entries: make([]report.Entry, 0, openPage), uids: make([]uint32, 0, openPage)}
+			p := openPageOf{entries: make([]report.Entry, 0, size), uids: make([]uint32, 0, size)}
 			p.err = s.store.View(func(tx *state.Tx) (err error) {
-				cursor, err = tx.OpenPage(s.name, state.Pending, cursor, openPage, func(r state.Record) error {
+				cursor, err = tx.OpenPage(s.name, state.Pending, cursor, size, func(r state.Record) error {
 					e, ok, err := s.openEntry(tx, r, isNew)
 					if ok {
 						p.entries = append(p.entries, e)

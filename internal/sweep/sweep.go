@@ -91,8 +91,9 @@ type Options struct {
 	// parallel is how many messages are parsed and decided at once; 0
 	// means runtime.GOMAXPROCS. Tests set it to compare with 1.
 	parallel int
-	// batch, when above 0, replaces batchSize (for tests).
-	batch int
+	// batch and page, when above 0, replace batchSize and openPage (for
+	// tests).
+	batch, page int
 }
 
 // Summary counts what a Run did.
