@@ -43,39 +43,27 @@ func (d *doc) key(i int) []byte {
 }
 
 // structural is isStructural(d.lines[i].text).
-func (d *doc) structural(i int) bool {
-	m := &d.memo[i]
-	if m.done&memoStructural == 0 {
-		if structuralLine(d, i) {
-			m.val |= memoStructural
-		}
-		m.done |= memoStructural
-	}
-	return m.val&memoStructural != 0
-}
+func (d *doc) structural(i int) bool { return d.memoBool(i, memoStructural, structuralLine) }
 
 // plausible is plausibleName(d.lines[i].text).
-func (d *doc) plausible(i int) bool {
-	m := &d.memo[i]
-	if m.done&memoPlausible == 0 {
-		if plausibleLine(d, i) {
-			m.val |= memoPlausible
-		}
-		m.done |= memoPlausible
-	}
-	return m.val&memoPlausible != 0
-}
+func (d *doc) plausible(i int) bool { return d.memoBool(i, memoPlausible, plausibleLine) }
 
 // pymkHeading is isPYMKHeading(d.lines[i].text).
 func (d *doc) pymkHeading(i int) bool {
+	return d.memoBool(i, memoPYMK, func(d *doc, i int) bool { return isPYMKHeading(d.lines[i].text) })
+}
+
+// memoBool returns f(d, i), computed once per line and kept in bit of
+// the line's memo.
+func (d *doc) memoBool(i int, bit uint8, f func(*doc, int) bool) bool {
 	m := &d.memo[i]
-	if m.done&memoPYMK == 0 {
-		if isPYMKHeading(d.lines[i].text) {
-			m.val |= memoPYMK
+	if m.done&bit == 0 {
+		if f(d, i) {
+			m.val |= bit
 		}
-		m.done |= memoPYMK
+		m.done |= bit
 	}
-	return m.val&memoPYMK != 0
+	return m.val&bit != 0
 }
 
 // greeting is firstSubmatch(phrases().greetings, d.lines[i].text).
