@@ -198,7 +198,7 @@ func messageID(mh mail.Header) string {
 func fillHeader(msg *Message, h message.Header) {
 	mh := mail.Header{Header: h}
 	msg.MessageID = messageID(mh)
-	if d, err := mh.Date(); err == nil {
+	if d, err := headerDate(mh); err == nil {
 		msg.Date = d
 	}
 	msg.Subject = headerText(h.Get("Subject"))
