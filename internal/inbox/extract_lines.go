@@ -233,8 +233,8 @@ func isAcceptLabelKey(text string, key []byte) bool {
 		key = foldKey(kbuf[:0], t)
 	}
 	res := phrases().acceptFrom
-	for i := range res {
-		if res[i].mayMatch(key) && res[i].re.MatchString(strings.ToLower(t)) {
+	for _, i := range res.candidates(key) {
+		if res.ps[i].mayMatch(key) && res.ps[i].re.MatchString(strings.ToLower(t)) {
 			return true
 		}
 	}

@@ -12,8 +12,8 @@ import (
 // the per-line memo and the hand-written scanners: every pattern run as a
 // regexp, every text lower-cased with strings.ToLower.
 
-func oracleAnyMatch(res phraseList, s string) bool {
-	for _, p := range res {
+func oracleAnyMatch(res *phraseList, s string) bool {
+	for _, p := range res.ps {
 		if p.re.MatchString(s) {
 			return true
 		}
@@ -21,8 +21,8 @@ func oracleAnyMatch(res phraseList, s string) bool {
 	return false
 }
 
-func oracleFirstSubmatch(res phraseList, s string) []string {
-	for _, p := range res {
+func oracleFirstSubmatch(res *phraseList, s string) []string {
+	for _, p := range res.ps {
 		if m := p.re.FindStringSubmatch(s); m != nil {
 			return m
 		}
@@ -124,7 +124,7 @@ func sampleUnderRace(texts []string) []string {
 func checkPhrases(t *testing.T, s string) {
 	t.Helper()
 	p := phrases()
-	lists := map[string]phraseList{
+	lists := map[string]*phraseList{
 		"inviteSubjects": p.inviteSubjects, "accepted": p.accepted, "reminders": p.reminders, "greetings": p.greetings,
 		"inviteLines": p.inviteLines, "mutual": p.mutual, "mutualPlusOne": p.mutualPlusOne, "mutualOne": p.mutualOne,
 		"acceptFrom": p.acceptFrom, "viewProfile": p.viewProfile, "intendedFor": p.intendedFor, "requested": p.requested,
@@ -226,9 +226,9 @@ func TestDocMemo(t *testing.T) {
 func TestExactPhrases(t *testing.T) {
 	p := phrases()
 	exact := 0
-	for _, list := range []phraseList{p.inviteSubjects, p.accepted, p.reminders, p.greetings, p.inviteLines, p.mutual, p.mutualPlusOne,
+	for _, list := range []*phraseList{p.inviteSubjects, p.accepted, p.reminders, p.greetings, p.inviteLines, p.mutual, p.mutualPlusOne,
 		p.mutualOne, p.acceptFrom, p.viewProfile, p.intendedFor, p.requested, p.boilerplate, p.footers} {
-		for _, ph := range list {
+		for _, ph := range list.ps {
 			s := ph.re.String()
 			if strings.HasSuffix(s, "$") && !strings.ContainsAny(s, "+*{\\") && ph.exact == nil {
 				t.Errorf("pattern %s is not matched exactly", s)

@@ -45,7 +45,7 @@ func capLine(s string) string {
 // normalize removes invisible characters, turns every kind of space (NBSP
 // included) into one ASCII space, and trims.
 func normalize(s string) string {
-	if isNormalASCII(s) {
+	if isNormal(s) {
 		return s
 	}
 	if !utf8.ValidString(s) {
@@ -82,23 +82,34 @@ func isInvisible(r rune) bool {
 	return false
 }
 
-// isNormalASCII reports whether s is ASCII text that normalize leaves as
-// it is: no control or space character but single inner spaces. (No ASCII
-// character is invisible, and the only ASCII spaces are the ones below.)
-func isNormalASCII(s string) bool {
+// isNormal reports whether normalize leaves s as it is: valid UTF-8 with
+// no invisible character and no space but single inner ASCII spaces.
+// Most lines already are; checking costs a scan, building a copy an
+// allocation, and names in other scripts than Latin made the copy common.
+func isNormal(s string) bool {
 	if s == "" {
 		return true
 	}
 	if s[0] == ' ' || s[len(s)-1] == ' ' {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c >= utf8.RuneSelf, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
-			return false
-		case c == ' ' && s[i+1] == ' ':
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+				return false
+			case c == ' ' && s[i+1] == ' ':
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || isInvisible(r) || unicode.IsSpace(r) {
 			return false
 		}
+		i += n
 	}
 	return true
 }

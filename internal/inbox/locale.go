@@ -351,11 +351,11 @@ var locales = []locale{
 // phrasebook is every locale's patterns compiled and merged: a message is
 // matched against all languages at once, since the patterns do not overlap.
 type phrasebook struct {
-	inviteSubjects, accepted, reminders, greetings phraseList
-	inviteLines                                    phraseList
-	mutual, mutualPlusOne, mutualOne               phraseList
-	acceptFrom, viewProfile, intendedFor           phraseList
-	requested, boilerplate, footers                phraseList
+	inviteSubjects, accepted, reminders, greetings *phraseList
+	inviteLines                                    *phraseList
+	mutual, mutualPlusOne, mutualOne               *phraseList
+	acceptFrom, viewProfile, intendedFor           *phraseList
+	requested, boilerplate, footers                *phraseList
 	defaultNotes                                   map[string]bool // by noteKey
 	pymk, acceptLabels                             map[string]bool
 	pymkMaxLen, acceptLabelMaxLen                  int // of the longest key, in bytes
@@ -367,27 +367,32 @@ var phrases = sync.OnceValue(func() *phrasebook { return compilePhrasebook(local
 
 func compilePhrasebook(ls []locale) *phrasebook {
 	p := &phrasebook{defaultNotes: map[string]bool{}, pymk: map[string]bool{}, acceptLabels: map[string]bool{}}
-	comp := func(dst *phraseList, src []string) {
-		for _, s := range src {
-			*dst = append(*dst, compilePhrase(`(?i)`+s))
+	// Each class gathers its patterns from every locale, in order.
+	list := func(of func(locale) []string) *phraseList {
+		var exprs []string
+		for _, l := range ls {
+			for _, s := range of(l) {
+				exprs = append(exprs, `(?i)`+s)
+			}
 		}
+		return newPhraseList(exprs)
 	}
+	p.inviteSubjects = list(func(l locale) []string { return l.inviteSubjects })
+	p.accepted = list(func(l locale) []string { return l.accepted })
+	p.reminders = list(func(l locale) []string { return l.reminders })
+	p.inviteLines = list(func(l locale) []string { return l.inviteLines })
+	p.greetings = list(func(l locale) []string { return l.greetings })
+	p.mutual = list(func(l locale) []string { return l.mutual })
+	p.mutualPlusOne = list(func(l locale) []string { return l.mutualPlusOne })
+	p.mutualOne = list(func(l locale) []string { return l.mutualOne })
+	p.acceptFrom = list(func(l locale) []string { return l.acceptFrom })
+	p.viewProfile = list(func(l locale) []string { return l.viewProfile })
+	p.intendedFor = list(func(l locale) []string { return l.intendedFor })
+	p.requested = list(func(l locale) []string { return l.requested })
+	p.boilerplate = list(func(l locale) []string { return l.boilerplate })
+	p.footers = list(func(l locale) []string { return l.footers })
 	seenSep := map[string]bool{}
 	for _, l := range ls {
-		comp(&p.inviteSubjects, l.inviteSubjects)
-		comp(&p.accepted, l.accepted)
-		comp(&p.reminders, l.reminders)
-		comp(&p.inviteLines, l.inviteLines)
-		comp(&p.greetings, l.greetings)
-		comp(&p.mutual, l.mutual)
-		comp(&p.mutualPlusOne, l.mutualPlusOne)
-		comp(&p.mutualOne, l.mutualOne)
-		comp(&p.acceptFrom, l.acceptFrom)
-		comp(&p.viewProfile, l.viewProfile)
-		comp(&p.intendedFor, l.intendedFor)
-		comp(&p.requested, l.requested)
-		comp(&p.boilerplate, l.boilerplate)
-		comp(&p.footers, l.footers)
 		for _, n := range l.defaultNotes {
 			p.defaultNotes[noteKey(n)] = true
 		}
@@ -410,15 +415,15 @@ func compilePhrasebook(ls []locale) *phrasebook {
 }
 
 // anyMatch reports whether one of res matches s.
-func anyMatch(res phraseList, s string) bool {
+func anyMatch(res *phraseList, s string) bool {
 	var buf [256]byte
 	return anyMatchKey(res, s, foldKey(buf[:0], s))
 }
 
 // anyMatchKey is anyMatch for a text whose fold key (foldKey) is key.
-func anyMatchKey(res phraseList, s string, key []byte) bool {
-	for i := range res {
-		if res[i].mayMatch(key) && (res[i].exact != nil || res[i].re.MatchString(s)) {
+func anyMatchKey(res *phraseList, s string, key []byte) bool {
+	for _, i := range res.candidates(key) {
+		if p := &res.ps[i]; p.mayMatch(key) && (p.exact != nil || p.re.MatchString(s)) {
 			return true
 		}
 	}
@@ -427,21 +432,22 @@ func anyMatchKey(res phraseList, s string, key []byte) bool {
 
 // firstSubmatch returns the submatches of the first pattern in res that
 // matches s, or nil.
-func firstSubmatch(res phraseList, s string) []string {
+func firstSubmatch(res *phraseList, s string) []string {
 	var buf [256]byte
 	return firstSubmatchKey(res, s, foldKey(buf[:0], s))
 }
 
 // firstSubmatchKey is firstSubmatch for a text whose fold key is key.
-func firstSubmatchKey(res phraseList, s string, key []byte) []string {
-	for i := range res {
-		if !res[i].mayMatch(key) {
+func firstSubmatchKey(res *phraseList, s string, key []byte) []string {
+	for _, i := range res.candidates(key) {
+		p := &res.ps[i]
+		if !p.mayMatch(key) {
 			continue
 		}
-		if res[i].exact != nil && res[i].re.NumSubexp() == 0 {
+		if p.exact != nil && p.re.NumSubexp() == 0 {
 			return []string{s} // the match of ^...$ is the whole text
 		}
-		if m := res[i].re.FindStringSubmatch(s); m != nil {
+		if m := p.re.FindStringSubmatch(s); m != nil {
 			return m
 		}
 	}
@@ -484,7 +490,9 @@ func IsDefaultNote(note string) bool {
 	}
 	var buf [256]byte
 	key := foldKey(buf[:0], note)
-	for _, g := range phrases().greetings {
+	greetings := phrases().greetings
+	for _, i := range greetings.candidates(key) {
+		g := &greetings.ps[i]
 		if !g.mayMatch(key) {
 			continue
 		}

@@ -56,7 +56,7 @@ func fixtureTexts(t *testing.T) []string {
 // text its pattern matches.
 func TestPhrasePrefilter(t *testing.T) {
 	texts := sampleUnderRace(fixtureTexts(t))
-	classes := map[string]phraseList{
+	classes := map[string]*phraseList{
 		"inviteSubjects": phrases().inviteSubjects, "accepted": phrases().accepted, "reminders": phrases().reminders,
 		"greetings": phrases().greetings, "inviteLines": phrases().inviteLines, "mutual": phrases().mutual,
 		"mutualPlusOne": phrases().mutualPlusOne, "mutualOne": phrases().mutualOne, "acceptFrom": phrases().acceptFrom,
@@ -65,7 +65,7 @@ func TestPhrasePrefilter(t *testing.T) {
 	}
 	matched := 0
 	for name, list := range classes {
-		for _, p := range list {
+		for _, p := range list.ps {
 			for _, s := range texts {
 				if !p.re.MatchString(s) {
 					continue
@@ -82,7 +82,7 @@ func TestPhrasePrefilter(t *testing.T) {
 	}
 	// The prefilter must do its job: a literal for most patterns.
 	for name, list := range classes {
-		for _, p := range list {
+		for _, p := range list.ps {
 			if len(p.needles) == 0 && !strings.Contains(p.re.String(), "{5,}") {
 				t.Errorf("%s: pattern %s has no prefilter", name, p.re)
 			}
@@ -156,7 +156,7 @@ func FuzzPhrasePrefilter(f *testing.F) {
 	for _, s := range []string{"3 \u212Aonnections in common", "Hi ſam, hello", "You’re now connected with X", "Jane è in attesa di una tua risposta"} {
 		f.Add(s)
 	}
-	lists := []phraseList{
+	lists := []*phraseList{
 		phrases().inviteSubjects, phrases().accepted, phrases().reminders, phrases().greetings, phrases().inviteLines,
 		phrases().mutual, phrases().mutualPlusOne, phrases().mutualOne, phrases().acceptFrom, phrases().viewProfile,
 		phrases().intendedFor, phrases().requested, phrases().boilerplate, phrases().footers,
@@ -164,13 +164,32 @@ func FuzzPhrasePrefilter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		key := foldKey(nil, s)
 		for _, list := range lists {
-			for _, p := range list {
+			candidate := map[uint16]bool{}
+			for _, i := range list.candidates(key) {
+				candidate[i] = true
+			}
+			for i, p := range list.ps {
 				if p.re.MatchString(s) && !p.mayMatch(key) {
 					t.Errorf("prefilter %q of %s rejects %q, which it matches", p.needles, p.re, s)
+				}
+				if p.mayMatch(key) && !candidate[uint16(i)] {
+					t.Errorf("the first-byte index leaves out %s for %q, which its prefilter admits", p.re, s)
 				}
 			}
 		}
 	})
+}
+
+func TestPhraseIndexRulesOut(t *testing.T) {
+	// The index must actually narrow a class: no anchored footer starts
+	// with "z".
+	f := phrases().footers
+	if n, all := len(f.candidates(foldKey(nil, "Zzz"))), len(f.ps); n >= all {
+		t.Errorf("footers: %d of %d phrases are candidates for \"Zzz\"; want fewer", n, all)
+	}
+	if got := f.candidates(nil); len(got) != len(f.noFirst) {
+		t.Errorf("candidates(empty key) = %v, want the phrases without a first byte %v", got, f.noFirst)
+	}
 }
 
 func TestPhrasePrefixes(t *testing.T) {
@@ -185,5 +204,39 @@ func TestPhrasePrefixes(t *testing.T) {
 	}
 	if p.mayMatch(foldKey(nil, "Say hi, Paul")) {
 		t.Errorf("greeting prefilter accepts %q", "Say hi, Paul")
+	}
+}
+
+func TestIsNormal(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"", true},
+		{"Jane Doe", true},
+		{"José Müller-Lüdenscheidt", true},
+		{"李小龙 (Bruce)", true},
+		{"Jane  Doe", false},
+		{" Jane", false},
+		{"Jane ", false},
+		{"Jane\tDoe", false},
+		{"Jane\u00a0Doe", false}, // NBSP
+		{"Jane\u2009Doe", false}, // thin space
+		{"Jane\u200bDoe", false}, // zero width space: invisible
+		{"Jane\u00adDoe", false}, // soft hyphen: invisible
+		{"Jane \u3000Doe", false},
+		{"bad \xff byte", false},
+	} {
+		if got := isNormal(c.s); got != c.want {
+			t.Errorf("isNormal(%q) = %v, want %v", c.s, got, c.want)
+		}
+		if got, want := normalize(c.s), normalizeSlow(c.s); got != want {
+			t.Errorf("normalize(%q) = %q, want %q", c.s, got, want)
+		}
+	}
+	// A name in another script that is already normal is not copied.
+	name := strings.Repeat("Zoë Ørsted 王 ", 3) + "end"
+	if n := testing.AllocsPerRun(100, func() { _ = normalize(name) }); n != 0 {
+		t.Errorf("normalize(%q) allocates %v times, want 0", name, n)
 	}
 }
