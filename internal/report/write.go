@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,18 +18,59 @@ type Writer interface {
 	Close() error
 }
 
-// JSON writes one JSON object per record and line.
-type JSON struct{ enc *json.Encoder }
-
-// NewJSON returns a Writer of JSON lines to w.
-func NewJSON(w io.Writer) *JSON {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return &JSON{enc: enc}
+// JSON writes one JSON object per record and line, exactly as
+// encoding/json's Encoder with SetEscapeHTML(false) would, but without its
+// reflection (see appendEntry). Like that Encoder, it is not safe for
+// concurrent use, and after a write error it writes nothing more and
+// returns that error.
+type JSON struct {
+	w   io.Writer
+	buf []byte // reused line buffer
+	err error  // the first write error
 }
 
-// Write writes e as one line.
-func (j *JSON) Write(e Entry) error { return j.enc.Encode(e) }
+// NewJSON returns a Writer of JSON lines to w.
+func NewJSON(w io.Writer) *JSON { return &JSON{w: w} }
+
+// maxKeptBuf bounds the line buffer a JSON keeps between writes, so that
+// one huge record does not pin its memory for the rest of the run.
+const maxKeptBuf = 64 << 10
+
+// Write writes e as one line, with a single Write to the underlying writer.
+func (j *JSON) Write(e Entry) error {
+	if j.err != nil {
+		return j.err
+	}
+	line, ok := appendEntry(j.buf[:0], &e)
+	if cap(line) <= maxKeptBuf {
+		j.buf = line
+	}
+	if !ok {
+		// An entry encoding/json refuses (a date beyond year 9999, say):
+		// let it report the error, as it always has.
+		var err error
+		if line, err = encodeReflect(e); err != nil {
+			return err
+		}
+	}
+	if _, err := j.w.Write(line); err != nil {
+		j.err = err
+		return err
+	}
+	return nil
+}
+
+// encodeReflect is how JSON wrote records before appendEntry, and what it
+// still uses for the entries appendEntry cannot write.
+func encodeReflect(e Entry) ([]byte, error) {
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(e); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
 
 // Close does nothing: JSON lines need no trailer.
 func (j *JSON) Close() error { return nil }
