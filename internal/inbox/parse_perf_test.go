@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"bytes"
+	"html"
 	"os"
 	"regexp"
 	"strings"
@@ -239,4 +240,41 @@ func TestIsNormal(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { _ = normalize(name) }); n != 0 {
 		t.Errorf("normalize(%q) allocates %v times, want 0", name, n)
 	}
+}
+
+// unescapeTextRegexp is unescapeText as it was: the regexp oracle.
+func unescapeTextRegexp(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	return textEntity.ReplaceAllStringFunc(s, html.UnescapeString)
+}
+
+var unescapeCases = []string{
+	"", "no reference", "AT&T and R&D", "O&#39;Brien", "&amp;&amp;", "a&amp;b&lt;c&gt;", "&copy; 2016 LinkedIn",
+	"https://www.linkedin.com/comm/in/x?trk=a&amp;lipi=b&amp;midToken=c", "&#x2F;&#X2f;&#x;", "&#12345678;", "&#1234567;",
+	"&#xABCDEF;&#x1234567;", "&a;", "&ab;", "&" + strings.Repeat("a", 32) + ";", "&" + strings.Repeat("a", 31) + ";",
+	"&1abc;", "&&amp;", "&amp", "&#;", "& amp;", "&amp;&", "trailing &", "&nosuchname;", "&AMP;", "&#0;", "&#x110000;",
+}
+
+func TestUnescapeTextOracle(t *testing.T) {
+	for _, s := range append(unescapeCases, fixtureTexts(t)...) {
+		if got, want := unescapeText(s), unescapeTextRegexp(s); got != want {
+			t.Errorf("unescapeText(%q) = %q, want %q", s, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = unescapeText("https://x.test/?a=1&b=2&c=3") }); n != 0 {
+		t.Errorf("unescapeText of a line with no reference allocates %v times, want 0", n)
+	}
+}
+
+func FuzzUnescapeText(f *testing.F) {
+	for _, s := range unescapeCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := unescapeText(s), unescapeTextRegexp(s); got != want {
+			t.Errorf("unescapeText(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
