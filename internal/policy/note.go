@@ -512,7 +512,7 @@ func scoreSlow(text string, me Me) noteScore {
 		n := 0
 		for _, loc := range findWords(ft.re, text, 8) {
 			m := text[loc[0]:loc[1]]
-			if ft.kind == offer && isSelfReport(m) {
+			if ft.kind == offer && isSelfReportSlow(m) {
 				continue
 			}
 			hits[ft.kind] = append(hits[ft.kind], hit{ft, loc[0], loc[1], m})
@@ -653,7 +653,7 @@ var metric = lazyRegexp(`(?i)\d\s?%|\b\d+(\.\d+)?\s?x\b|\bin half\b|\bhalved\b|\
 // in the sender's voice are a value proposition. It counts once.
 func claims(text string, s *noteScore) {
 	for _, sentence := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(".!?\n;", r) }) {
-		if matchWords(metric(), sentence) && matchWords(senderVoice(), sentence) && !isSelfReport(sentence) {
+		if matchWords(metric(), sentence) && matchWords(senderVoice(), sentence) && !isSelfReportSlow(sentence) {
 			s.add(offer, 2, strings.TrimSpace(sentence))
 			return
 		}
@@ -855,9 +855,10 @@ var (
 	forOthers = lazyRegexp(`(?i)\b(our|my)\s+(clients?|customers?|partners|users|members|portfolio)\b`)
 )
 
-// isSelfReport reports whether an offer-like phrase is the sender speaking
-// of their own results or experience rather than selling results to others.
-func isSelfReport(phrase string) bool {
+// isSelfReportSlow reports whether an offer-like phrase is the sender
+// speaking of their own results or experience rather than selling results
+// to others. It is the reference for isSelfReport.
+func isSelfReportSlow(phrase string) bool {
 	locs := findWords(selfResult(), phrase, 1)
 	if len(locs) == 0 {
 		return false

@@ -11,20 +11,20 @@ import (
 // those with lead literals only where one starts.
 func scoreFast(p *notePrefilter, text string, me Me) noteScore {
 	var s noteScore
-	s.words = len(strings.Fields(text))
+	s.words = countFields(text)
 	sc, _ := scratches.Get().(*scratch)
 	if sc == nil {
 		sc = new(scratch)
 	}
 	defer scratches.Put(sc)
-	p.scan(strings.ToLower(text), sc)
+	p.scanText(text, sc)
 	padded := " " + text
 	present, occs, starts := sc.present, sc.occs, &sc.starts
 	var hits [4][]hit
 	features := noteFeatures()
 	for i := range features {
 		ft, ff := &features[i], &p.features[i]
-		if !ff.cond.holds(present) {
+		if !ff.mayHold(present) {
 			continue
 		}
 		n := 0
@@ -42,12 +42,12 @@ func scoreFast(p *notePrefilter, text string, me Me) noteScore {
 	tally(&hits, &s)
 	// A claim needs a sentence that both regexps match, so both match
 	// the note.
-	if p.metric.cond.holds(present) && p.senderVoice.cond.holds(present) {
+	if p.metric.mayHold(present) && p.senderVoice.mayHold(present) {
 		p.claims(text, occs, &s)
 	}
 	meTerms(text, me, &s)
-	german := p.german.cond.holds(present) && len(p.german.findWords(germanWords(), padded, occs, starts, 3)) >= 3
-	entitiesOf(text, me, &s, german)
+	german := p.german.mayHold(present) && len(p.german.findWords(germanWords(), padded, occs, starts, 3)) >= 3
+	entitiesPlain(text, me, &s, german)
 	return s
 }
 

@@ -103,11 +103,20 @@ func checkPrefilter(t *testing.T, note string) {
 		return
 	}
 	lower := strings.ToLower(text)
-	var sc scratch
+	var sc, folded scratch
 	p.scan(lower, &sc)
 	present, occs := sc.present, sc.occs
+	// scanText, which scans ASCII text as it is, finds the same.
+	p.scanText(text, &folded)
+	if !slices.Equal(folded.present, present) || !slices.Equal(folded.occs, occs) {
+		t.Errorf("scanText(%q) differs from scan of its lower case", note)
+	}
 	for i := range noteFeatures() {
 		ft, ff := &noteFeatures()[i], &p.features[i]
+		// need only rejects texts the condition rejects.
+		if ff.cond.holds(present) && !ff.mayHold(present) {
+			t.Errorf("feature %s: need rejects %q but its condition holds", ft.re, note)
+		}
 		all := ft.re.FindAllStringIndex(text, -1)
 		matches := len(all) > 0
 		var want [][]int

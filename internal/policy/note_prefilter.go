@@ -87,6 +87,106 @@ func (c *cond) holds(present []uint64) bool {
 	return true
 }
 
+// mayHold reports whether ff's condition holds for the literals
+// present: cond.holds, after a test of need that rejects most features
+// in a few instructions. Walking the conditions of the 110 note features
+// for every note was about 6% of Decide; most conditions fail, and most
+// of those fail on need.
+func (ff *fastFeature) mayHold(present []uint64) bool {
+	if ff.need != nil && !anyOf(present, ff.need) {
+		return false
+	}
+	return ff.cond.holds(present)
+}
+
+// anyOf reports whether one of the literals of set is present.
+func anyOf(present []uint64, set []maskWord) bool {
+	for _, w := range set {
+		if present[w.i]&w.bits != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// needOf returns a set of literals one of which occurs in every text
+// that satisfies c, and false when there is none (c may hold on any
+// text): a literal for itself, the union of the branches' sets for an
+// OR, and for an AND the set of one of its parts, the one most likely to
+// be missing from a note: the longest shortest literal (a set of single
+// characters such as \s is in every note), then the fewest literals.
+// lits are the literals by index.
+func needOf(c cond, lits []string) (litBits, bool) {
+	switch c.op {
+	case condLit:
+		return litBits(nil).with(c.lit), true
+	case condOr:
+		var u litBits
+		for _, sub := range c.subs {
+			b, ok := needOf(sub, lits)
+			if !ok {
+				return nil, false
+			}
+			for i, w := range b {
+				for i >= len(u) {
+					u = append(u, 0)
+				}
+				u[i] |= w
+			}
+		}
+		return u, len(c.subs) > 0
+	case condAnd:
+		var best litBits
+		bestLen, bestCount := -1, 0
+		for _, sub := range c.subs {
+			b, ok := needOf(sub, lits)
+			if !ok {
+				continue
+			}
+			short, count := b.shortest(lits), b.count()
+			if short > bestLen || short == bestLen && count < bestCount {
+				best, bestLen, bestCount = b, short, count
+			}
+		}
+		return best, bestLen >= 0
+	}
+	return nil, false
+}
+
+// shortest returns the length of the shortest literal in b, a set that
+// is not empty.
+func (b litBits) shortest(lits []string) int {
+	m := -1
+	for i, w := range b {
+		for ; w != 0; w &= w - 1 {
+			if n := len(lits[i<<6+bits.TrailingZeros64(w)]); m < 0 || n < m {
+				m = n
+			}
+		}
+	}
+	return m
+}
+
+// count returns the number of literals in b.
+func (b litBits) count() int {
+	n := 0
+	for _, w := range b {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// maskWords returns the non-zero words of b.
+func maskWords(b litBits) []maskWord {
+	var out []maskWord
+	for i, w := range b {
+		if w != 0 {
+			out = append(out, maskWord{i, w})
+		}
+	}
+	return out
+}
+
 // maxClassLits is the largest character class whose runes are taken as
 // literals; a larger class ([^.!?], \w) requires nothing.
 const maxClassLits = 80
@@ -582,27 +682,16 @@ type occurrence struct{ lit, start int32 }
 
 // scan sets, in present, the bit of every literal that occurs in text, and
 // appends to occs the occurrences of the literals marked lead.
-func (m *acMatcher) scan(text string, present []uint64, lead []bool, occs []occurrence) []occurrence {
+//
+// class maps text's bytes to the automaton's byte classes: &m.class for
+// lower-cased text, or a table that also maps each upper-case ASCII
+// letter to the class of its lower case (see foldASCII), for ASCII text
+// as it is.
+func (m *acMatcher) scan(text string, class *[256]uint8, present []uint64, lead []bool, occs []occurrence) []occurrence {
 	s := int32(0)
-	nc, ndense := m.nclass, m.ndense
-	dense, child, label, fail := m.dense, m.child, m.label, m.fail
-	class, outAt, out := &m.class, m.outAt, m.out
+	outAt, out := m.outAt, m.out
 	for i := 0; i < len(text); i++ {
-		c := class[text[i]]
-	step:
-		for {
-			if s < ndense {
-				s = dense[s*nc+int32(c)]
-				break
-			}
-			for t := child[s]; t < child[s+1]; t++ {
-				if label[t] == c {
-					s = t
-					break step
-				}
-			}
-			s = fail[s]
-		}
+		s = m.next(s, class[text[i]])
 		if a, b := outAt[s], outAt[s+1]; a < b {
 			for _, l := range out[a:b] {
 				present[l>>6] |= 1 << (l & 63)
@@ -613,6 +702,19 @@ func (m *acMatcher) scan(text string, present []uint64, lead []bool, occs []occu
 		}
 	}
 	return occs
+}
+
+// foldASCII returns the automaton's byte classes with each upper-case
+// ASCII letter in the class of its lower case. Scanning ASCII text with
+// it finds what scanning the text's lower case finds, at the same
+// offsets, without building the lower case: strings.ToLower of a note was
+// about 2% of Decide's time, most of it the allocation.
+func (m *acMatcher) foldASCII() *[256]uint8 {
+	var fold [256]uint8
+	for b := range 256 {
+		fold[b] = m.class[lowerASCII(byte(b))]
+	}
+	return &fold
 }
 
 // words returns the number of uint64 words a presence set needs.
@@ -664,7 +766,8 @@ type notePrefilter struct {
 	// looksGerman.
 	metric, senderVoice, german fastFeature
 	ac                          *acMatcher
-	lead                        []bool // by literal: a prefix of some feature
+	foldClass                   *[256]uint8 // ac.foldASCII()
+	lead                        []bool      // by literal: a prefix of some feature
 	odd                         map[rune]bool
 	oddASCII                    [utf8.RuneSelf]bool
 }
@@ -672,6 +775,10 @@ type notePrefilter struct {
 // fastFeature is what the fast path knows of one note feature.
 type fastFeature struct {
 	cond cond
+	// need is a set of literals one of which every text that satisfies
+	// cond holds (see needOf), as the non-zero words of a bit set; nil
+	// when cond is always true.
+	need []maskWord
 	// lead is the set of literals one of which starts every match; nil
 	// when matches may start anywhere.
 	lead litBits
@@ -693,6 +800,7 @@ func newNotePrefilter() *notePrefilter {
 	p.senderVoice = ls.fastFeature(senderVoice())
 	p.german = ls.fastFeature(germanWords())
 	p.ac = newACMatcher(ls.lits)
+	p.foldClass = p.ac.foldASCII()
 	p.lead = make([]bool, len(ls.lits))
 	for _, ff := range append(slices.Clip(p.features), p.metric, p.senderVoice, p.german) {
 		for i, w := range ff.lead {
@@ -720,6 +828,9 @@ func (ls *literalSet) fastFeature(re *regexp.Regexp) fastFeature {
 	clear(ls.memo)
 	ls.infos = ls.infos[:0]
 	ff := fastFeature{cond: ls.condOf(tree)}
+	if need, ok := needOf(ff.cond, ls.lits); ok {
+		ff.need = maskWords(need)
+	}
 	if pre := ls.prefixes(tree); pre != nil && !lookBehind(tree) {
 		for _, x := range pre {
 			ff.lead = ff.lead.with(ls.id(x))
@@ -752,13 +863,27 @@ var scratches sync.Pool
 // scan returns the set of literals that occur in lower and the
 // occurrences of lead literals, in order of their ends, in sc.
 func (p *notePrefilter) scan(lower string, sc *scratch) {
+	p.scanWith(lower, &p.ac.class, sc)
+}
+
+// scanText is scan(strings.ToLower(text), sc) without the lower-casing
+// when text is ASCII.
+func (p *notePrefilter) scanText(text string, sc *scratch) {
+	if isASCII(text) {
+		p.scanWith(text, p.foldClass, sc)
+		return
+	}
+	p.scanWith(strings.ToLower(text), &p.ac.class, sc)
+}
+
+func (p *notePrefilter) scanWith(text string, class *[256]uint8, sc *scratch) {
 	if n := p.ac.words(); cap(sc.present) < n {
 		sc.present = make([]uint64, n)
 	} else {
 		sc.present = sc.present[:n]
 		clear(sc.present)
 	}
-	sc.occs = p.ac.scan(lower, sc.present, p.lead, sc.occs[:0])
+	sc.occs = p.ac.scan(text, class, sc.present, p.lead, sc.occs[:0])
 }
 
 // litBits is a set of literal indexes.

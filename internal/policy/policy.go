@@ -24,6 +24,9 @@ type Policy struct {
 	// anyMarker matches where one of markers does; nil when they could
 	// not be joined.
 	anyMarker *regexp.Regexp
+	// markerFilter skips the markers that cannot match a text; nil when
+	// it could not be built.
+	markerFilter *markerFilter
 	// knownNames are cfg.Known.Names with their white space collapsed,
 	// and knownProfiles the profileKey of each of cfg.Known.Profiles.
 	knownNames, knownProfiles []string
@@ -120,6 +123,7 @@ func New(cfg Config, me Me) (*Policy, error) {
 		return nil, errors.Join(errs...)
 	}
 	p.anyMarker = joinMarkers(cfg.LION.Markers)
+	p.markerFilter = newMarkerFilter(p.markers)
 	for _, n := range cfg.Known.Names {
 		p.knownNames = append(p.knownNames, strings.Join(strings.Fields(n), " "))
 	}
@@ -343,9 +347,9 @@ func (p *Policy) lion(inv inbox.Invitation) string {
 	return ""
 }
 
-// marker returns the match in text of the first marker that matches it,
-// or "".
-func (p *Policy) marker(text string) string {
+// markerSlow returns the match in text of the first marker that matches
+// it, or "". It is the reference for marker.
+func (p *Policy) markerSlow(text string) string {
 	if p.anyMarker != nil && !p.anyMarker.MatchString(text) {
 		return ""
 	}
