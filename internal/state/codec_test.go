@@ -551,8 +551,17 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add([]byte{formatBinary1})
 	f.Fuzz(func(t *testing.T, v []byte) {
 		r, err := decodeRecord(acct, v)
+		// A brief decoding, as a listing's, reads and checks every byte
+		// too, and gives the same record without BriefFields.
+		brief, berr := decodeRecordIn(acct, v, newListingArena(), true)
+		if (err == nil) != (berr == nil) {
+			t.Fatalf("decodeRecord(%q) = %v, brief = %v", v, err, berr)
+		}
 		if err != nil {
 			return
+		}
+		if want := briefOf(t, r); v[0] == formatBinary1 && !reflect.DeepEqual(brief, want) {
+			t.Fatalf("brief decoding of %q differs: %v", v, fieldDiff(reflect.ValueOf(brief), reflect.ValueOf(want), "Record"))
 		}
 		enc, err := encodeRecord(r)
 		if err != nil {

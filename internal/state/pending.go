@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // The open index. Bucket "pend" holds one key per record whose action is
@@ -82,11 +84,26 @@ func (t *Tx) EachOpen(account string, st ActionState, fn func(Record) error) err
 // View, lists any number of open records in bounded memory without keeping
 // the store open while the caller writes them out.
 func (t *Tx) OpenPage(account string, st ActionState, after string, limit int, fn func(Record) error) (next string, err error) {
+	return t.openPage(account, st, after, limit, false, fn)
+}
+
+// OpenBriefPage is OpenPage with brief records: each leaves out the
+// fields BriefFields names (they are zero), which a listing of open
+// actions does not show and which are most of what reading a record
+// costs, and everything else is as stored. A brief record is for reading
+// only; the store's write methods read the stored record themselves, so
+// none of them takes one.
+func (t *Tx) OpenBriefPage(account string, st ActionState, after string, limit int, fn func(Record) error) (next string, err error) {
+	return t.openPage(account, st, after, limit, true, fn)
+}
+
+func (t *Tx) openPage(account string, st ActionState, after string, limit int, brief bool, fn func(Record) error) (next string, err error) {
 	acct, err := t.account(account, false)
 	if err != nil || acct == nil {
 		return "", err
 	}
-	pend, rec := acct.Bucket(bucketPend), acct.Bucket(bucketRec)
+	pend := acct.Bucket(bucketPend)
+	recs := newRecordReader(acct.Bucket(bucketRec), !t.tx.Writable())
 	prefix := append([]byte(st), 0)
 	c := pend.Cursor()
 	var k []byte
@@ -112,7 +129,7 @@ func (t *Tx) OpenPage(account string, st ActionState, after string, limit int, f
 		if !ok {
 			return "", fmt.Errorf("account %q: bad open index key %q", account, k)
 		}
-		r, err := getRecord(rec, account, rk)
+		r, err := recs.get(account, rk, brief)
 		if err != nil {
 			return "", err
 		}
@@ -127,6 +144,55 @@ func (t *Tx) OpenPage(account string, st ActionState, after string, limit int, f
 	return "", nil
 }
 
+// recordReader reads records by key through one cursor on an account's
+// "rec" bucket. In a read-only transaction, a key that follows the one
+// read last is found by stepping the cursor once instead of searching the
+// tree from its root: the open index lists records by UID, and LinkedIn's
+// invitation IDs (so the "inv:" keys) grow with time as UIDs do, so a
+// listing mostly asks for keys in their order. A write moves entries under
+// a cursor, so in a writable transaction every read searches.
+// The records' strings are copied into one arena, shared by the records
+// of a page.
+type recordReader struct {
+	c     *bolt.Cursor
+	step  bool // stepping is allowed (read-only transaction)
+	on    bool // the cursor is on the key read last
+	arena *arena
+}
+
+func newRecordReader(rec *bolt.Bucket, readOnly bool) recordReader {
+	return recordReader{c: rec.Cursor(), step: readOnly, arena: newListingArena()}
+}
+
+// value returns the stored value of key, nil when there is none.
+func (rr *recordReader) value(key []byte) []byte {
+	if rr.on {
+		if k, v := rr.c.Next(); k != nil && bytes.Equal(k, key) {
+			return v
+		}
+	}
+	k, v := rr.c.Seek(key)
+	rr.on = rr.step && k != nil && bytes.Equal(k, key)
+	if !bytes.Equal(k, key) {
+		return nil
+	}
+	return v
+}
+
+// get reads and decodes the record of key, as getRecord does; brief
+// leaves out BriefFields.
+func (rr *recordReader) get(account string, key []byte, brief bool) (Record, error) {
+	v := rr.value(key)
+	if v == nil {
+		return Record{}, fmt.Errorf("account %q record %q: %w", account, key, ErrNotFound)
+	}
+	r, err := decodeRecordIn(account, v, rr.arena, brief)
+	if err != nil {
+		return r, fmt.Errorf("account %q record %q: %w", account, key, err)
+	}
+	return r, nil
+}
+
 // PendingCount returns how many of account's records are Pending and how
 // many are in Intent, from the open index alone (no record is read).
 func (t *Tx) PendingCount(account string) (pending, intent int, err error) {
@@ -134,12 +200,13 @@ func (t *Tx) PendingCount(account string) (pending, intent int, err error) {
 	if err != nil || acct == nil {
 		return 0, 0, err
 	}
+	pendingPrefix, intentPrefix := append([]byte(Pending), 0), append([]byte(Intent), 0)
 	c := acct.Bucket(bucketPend).Cursor()
 	for k, _ := c.First(); k != nil; k, _ = c.Next() {
 		switch {
-		case bytes.HasPrefix(k, append([]byte(Pending), 0)):
+		case bytes.HasPrefix(k, pendingPrefix):
 			pending++
-		case bytes.HasPrefix(k, append([]byte(Intent), 0)):
+		case bytes.HasPrefix(k, intentPrefix):
 			intent++
 		}
 	}
@@ -155,8 +222,9 @@ func (t *Tx) VerdictsDisagree(account, messageID string) (bool, error) {
 	if err != nil || acct == nil || messageID == "" {
 		return false, err
 	}
-	prefix := append([]byte(messageID), 0)
-	c := acct.Bucket(bucketMsgID).Cursor()
+	t.scratch = append(append(t.scratch[:0], messageID...), 0)
+	prefix := t.scratch
+	c := t.msgIDCursor()
 	k, _ := c.Seek(prefix)
 	if k == nil || !bytes.HasPrefix(k, prefix) {
 		return false, nil

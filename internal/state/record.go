@@ -433,8 +433,9 @@ func (t *Tx) ForEach(account string, fn func(Record) error) error {
 	if err != nil || acct == nil {
 		return err
 	}
+	mem := newListingArena() // the records' strings share chunks
 	return acct.Bucket(bucketRec).ForEach(func(k, v []byte) error {
-		r, err := decodeRecord(account, v)
+		r, err := decodeRecordIn(account, v, mem, false)
 		if err != nil {
 			return fmt.Errorf("account %q record %q: %w", account, k, err)
 		}

@@ -664,10 +664,15 @@ func BenchmarkIncremental(b *testing.B) {
 	// as after a first sweep of a large mailbox. "done": every action was
 	// applied, so only the count is read; "pending": a dry run left every
 	// action pending, and all are listed page by page as the sweep lists
-	// them (with the digest check per message).
+	// them (with the digest check per message); "pending-brief" reads
+	// them brief, as a dry run's listing does.
 	for _, n := range []int{2000, 10000} {
-		for _, st := range []ActionState{Done, Pending} {
-			b.Run(fmt.Sprintf("%d-%s", n, st), func(b *testing.B) {
+		for _, variant := range []string{"done", "pending", "pending-brief"} {
+			st, brief := Done, false
+			if variant != "done" {
+				st, brief = Pending, variant == "pending-brief"
+			}
+			b.Run(fmt.Sprintf("%d-%s", n, variant), func(b *testing.B) {
 				s := newStore(b, b.TempDir())
 				err := s.Update(func(tx *Tx) error {
 					for i := range n {
@@ -696,7 +701,11 @@ func BenchmarkIncremental(b *testing.B) {
 					listed, cursor := 0, ""
 					for np > 0 {
 						err := s.View(func(tx *Tx) (err error) {
-							cursor, err = tx.OpenPage(acct, Pending, cursor, 256, func(r Record) error {
+							page := tx.OpenPage
+							if brief {
+								page = tx.OpenBriefPage
+							}
+							cursor, err = page(acct, Pending, cursor, 256, func(r Record) error {
 								listed++
 								_, err := tx.VerdictsDisagree(acct, r.Location.MessageID)
 								return err

@@ -263,6 +263,13 @@ type Tx struct {
 	// search and allocations) at every lookup.
 	acctName string
 	acct     *bolt.Bucket
+	// A cursor on that account's "msgid" bucket, made on first use and
+	// then only repositioned (Seek), which is valid after writes too: a
+	// listing asks VerdictsDisagree once per record, and a new bucket
+	// handle and cursor cost a search and several allocations each time.
+	msgID *bolt.Cursor
+	// scratch is reused to build lookup keys.
+	scratch []byte
 }
 
 var (
@@ -351,7 +358,7 @@ func (t *Tx) account(name string, create bool) (*bolt.Bucket, error) {
 	}
 	if b := root.Bucket([]byte(name)); b != nil || !create {
 		if b != nil {
-			t.acctName, t.acct = name, b
+			t.setAccount(name, b)
 		}
 		return b, nil
 	}
@@ -364,8 +371,23 @@ func (t *Tx) account(name string, create bool) (*bolt.Bucket, error) {
 			return nil, fmt.Errorf("account %q: %w", name, err)
 		}
 	}
-	t.acctName, t.acct = name, b
+	t.setAccount(name, b)
 	return b, nil
+}
+
+// setAccount makes b, the bucket of account name, the one account caches,
+// dropping the cursors made on the previous one.
+func (t *Tx) setAccount(name string, b *bolt.Bucket) {
+	t.acctName, t.acct, t.msgID = name, b, nil
+}
+
+// msgIDCursor returns a cursor on the "msgid" bucket of the account that
+// account returned last (non-nil). Callers position it with Seek.
+func (t *Tx) msgIDCursor() *bolt.Cursor {
+	if t.msgID == nil {
+		t.msgID = t.acct.Bucket(bucketMsgID).Cursor()
+	}
+	return t.msgID
 }
 
 // Accounts returns the names of the accounts the store knows, sorted.

@@ -2,7 +2,9 @@ package sweep
 
 import (
 	"cmp"
+	"slices"
 
+	"github.com/triagehq/triage/internal/policy"
 	"github.com/triagehq/triage/internal/report"
 	"github.com/triagehq/triage/internal/state"
 )
@@ -29,7 +31,7 @@ func (s *sweeper) emitOpen() error {
 	var intentUIDs []uint32
 	if err := s.store.View(func(tx *state.Tx) error {
 		return tx.EachOpen(s.name, state.Intent, func(r state.Record) error {
-			e, ok, err := s.openEntry(tx, r, isNew)
+			e, ok, err := s.openEntry(tx, r, isNew, nil)
 			if ok {
 				intents = append(intents, e)
 				intentUIDs = append(intentUIDs, r.Location.UID)
@@ -51,13 +53,17 @@ func (s *sweeper) emitOpen() error {
 
 	// Pages are read (and their records decoded) on another goroutine
 	// while this one writes the page before: a long listing costs about
-	// as much to read as to write.
+	// as much to read as to write. Records are read brief (without their
+	// history and accept link, which the entries do not show), and a
+	// written page's slices are handed back for another page, since
+	// fresh memory is most of what reading costs.
 	type openPageOf struct {
 		entries []report.Entry
 		uids    []uint32
 		err     error
 	}
 	pages := make(chan openPageOf, 1)
+	free := make(chan openPageOf, 2)
 	stop := make(chan struct{})
 	defer func() {
 		// Stop the reader and wait for it: it counts into s.sum.
@@ -69,11 +75,17 @@ func (s *sweeper) emitOpen() error {
 	go func() {
 		defer close(pages)
 		cursor := ""
+		steps := stepCache{}
 		for {
-			p := openPageOf{entries: make([]report.Entry, 0, size), uids: make([]uint32, 0, size)}
+			var p openPageOf
+			select {
+			case p = <-free:
+			default:
+				p = openPageOf{entries: make([]report.Entry, 0, size), uids: make([]uint32, 0, size)}
+			}
 			p.err = s.store.View(func(tx *state.Tx) (err error) {
-				cursor, err = tx.OpenPage(s.name, state.Pending, cursor, size, func(r state.Record) error {
-					e, ok, err := s.openEntry(tx, r, isNew)
+				cursor, err = tx.OpenBriefPage(s.name, state.Pending, cursor, size, func(r state.Record) error {
+					e, ok, err := s.openEntry(tx, r, isNew, steps)
 					if ok {
 						p.entries = append(p.entries, e)
 						p.uids = append(p.uids, r.Location.UID)
@@ -104,14 +116,22 @@ func (s *sweeper) emitOpen() error {
 				return err
 			}
 		}
+		clear(p.entries) // drop what the entries point to
+		p.entries, p.uids = p.entries[:0], p.uids[:0]
+		select {
+		case free <- p:
+		default:
+		}
 	}
 	return emitIntentsBefore(^uint32(0))
 }
 
 // openEntry counts an open record of a dry run and returns its entry when
 // it is to be listed: not for a new invitation (already emitted) nor for
-// one recorded in another mailbox (left as it is).
-func (s *sweeper) openEntry(tx *state.Tx, r state.Record, isNew map[string]bool) (report.Entry, bool, error) {
+// one recorded in another mailbox (left as it is). r may be brief (see
+// state.BriefFields). The steps of a pending record are planned through
+// steps when it is not nil.
+func (s *sweeper) openEntry(tx *state.Tx, r state.Record, isNew map[string]bool, steps stepCache) (report.Entry, bool, error) {
 	s.sum.Pending++
 	if isNew[r.Key] {
 		return report.Entry{}, false, nil
@@ -120,13 +140,42 @@ func (s *sweeper) openEntry(tx *state.Tx, r state.Record, isNew map[string]bool)
 		s.log.Warn("invitation recorded in another mailbox left as it is", "key", r.Key, "mailbox", r.Location.Mailbox)
 		return report.Entry{}, false, nil
 	}
-	steps := r.Action.Planned
+	planned := r.Action.Planned
 	if r.Action.State != state.Intent {
 		disagree, err := tx.VerdictsDisagree(s.name, r.Location.MessageID)
 		if err != nil {
 			return report.Entry{}, false, err
 		}
-		_, _, steps = s.plan(r, disagree)
+		if steps != nil {
+			planned = steps.plan(s, r, disagree)
+		} else {
+			_, _, planned = s.plan(r, disagree)
+		}
 	}
-	return s.recordEntry(r, steps), true, nil
+	return s.recordEntry(r, planned), true, nil
+}
+
+// stepCache keeps the steps plan gives the open records of a listing.
+// They depend only on the record's effective verdict and on whether its
+// message's invitations disagree, since every record listed is in the
+// sweep's mailbox; building them is a few allocations a record, and a
+// listing has thousands of records and a handful of distinct plans. The
+// entries share the cached slices, clipped so that an append copies.
+type stepCache map[stepKey][]string
+
+type stepKey struct {
+	verdict  policy.Verdict
+	disagree bool
+}
+
+// plan returns s.plan's steps for r, a record in the sweep's mailbox.
+func (c stepCache) plan(s *sweeper, r state.Record, disagree bool) []string {
+	k := stepKey{r.EffectiveVerdict(), disagree}
+	steps, ok := c[k]
+	if !ok {
+		_, _, steps = s.plan(r, disagree)
+		steps = slices.Clip(steps)
+		c[k] = steps
+	}
+	return steps
 }

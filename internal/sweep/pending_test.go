@@ -1,0 +1,284 @@
+package sweep
+
+import (
+	"fmt"
+	"log/slog"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/triagehq/triage/internal/inbox"
+	"github.com/triagehq/triage/internal/policy"
+	"github.com/triagehq/triage/internal/reply"
+	"github.com/triagehq/triage/internal/report"
+	"github.com/triagehq/triage/internal/state"
+)
+
+var listT0 = time.Date(2025, 3, 14, 9, 0, 0, 0, time.UTC)
+
+// listedInvitation is an invitation as the emails carry them: long
+// headline, note, accept link with tokens, a Message-ID in no particular
+// order.
+func listedInvitation(i int, mid string) inbox.Invitation {
+	id := fmt.Sprint(7100000000000000000 + i)
+	mutual := 3 + i%40
+	return inbox.Invitation{
+		Name:              fmt.Sprintf("Person %d Example", i),
+		FirstName:         "Person",
+		Headline:          "Senior Data Engineer at Example Analytics | Streaming, Go, Postgres | Speaker",
+		Title:             "Senior Data Engineer",
+		Company:           "Example Analytics",
+		Location:          "Greater London, England, United Kingdom",
+		Note:              "Hi, we met at the GopherCon EU hallway track and talked about IMAP sync; I would like to keep in touch and compare notes on mail tooling.",
+		MutualConnections: &mutual,
+		ProfileURL:        fmt.Sprintf("https://www.linkedin.com/in/person-%d-example-%x/", i, i*7919),
+		InvitationID:      id,
+		AcceptURL:         "https://www.linkedin.com/comm/invitations/accept?invitationId=" + id + "&sharedKey=SECRETshared&midToken=SECRETmid&midSig=0a1b2c3d&trk=eml-email_m2m_invite_single_01-hero-0-accept~cta&trkEmail=eml-email_m2m_invite_single_01-hero-0-accept~cta-null-3q2b~lq2f~ab-null-null&otpToken=SECRETotp0123456789abcdef0123456789abcdef0123456789abcdef",
+		MessageID:         mid,
+		Date:              listT0.Add(time.Duration(i) * time.Minute),
+	}
+}
+
+func listedDecision(v policy.Verdict) policy.Decision {
+	return policy.Decision{
+		Score:        4,
+		Verdict:      v,
+		NoteClass:    policy.NotePersonalised,
+		NoteEvidence: "we met at",
+		Reasons: []policy.Reason{
+			{Rule: "note.personalised", Points: 3, Why: "the note says where you met: \"we met at\""},
+			{Rule: "mutual", Points: 1, Why: "12 connections in common"},
+			{Rule: "industry", Points: 1, Why: "works in a target industry (software)"},
+			{Rule: "connections", Points: -1, Why: "the email does not say how many connections they have"},
+		},
+	}
+}
+
+// listedMessageID is a LinkedIn-like Message-ID; its order is not the
+// UIDs' order.
+func listedMessageID(i int) string {
+	return fmt.Sprintf("%d.%d.1459635211566.JavaMail.app@lva1-app3333.prod.linkedin.com", (i*2654435761)%1000000007, i)
+}
+
+// listingSweeper is a dry-run sweeper of the INBOX of account "work" on
+// store, as finish would use it, without a session.
+func listingSweeper(store *state.Store, page int, emit func(report.Entry) error) *sweeper {
+	return &sweeper{
+		o:      Options{Actions: testActions, page: page},
+		acct:   inbox.Account{Name: "work", Mailbox: "INBOX"},
+		name:   "work",
+		log:    slog.New(slog.DiscardHandler),
+		store:  store,
+		emit:   emit,
+		now:    time.Now,
+		held:   map[string]report.Entry{},
+		status: inbox.MailboxStatus{Name: "INBOX", UIDValidity: 7, KeywordsAllowed: true},
+	}
+}
+
+// seedListing records n pending invitations, one a message, in the INBOX.
+func seedListing(t testing.TB, store *state.Store, n int) {
+	t.Helper()
+	verdicts := []policy.Verdict{policy.Accept, policy.Ignore, policy.Clarify, policy.Accept}
+	err := store.Update(func(tx *state.Tx) error {
+		for i := range n {
+			mid := listedMessageID(i)
+			v := verdicts[i%len(verdicts)]
+			var draft *reply.Draft
+			if v == policy.Clarify {
+				draft = &reply.Draft{To: "Person", Subject: "Re: your invitation", Body: "Thanks for the request. What is it about my profile that made you want to connect?"}
+			}
+			r := state.NewRecord(listedInvitation(i, mid), 0, listedDecision(v), draft, state.Location{Mailbox: "INBOX", UIDValidity: 7, UID: uint32(i + 1), MessageID: mid}, listT0)
+			if _, _, err := tx.Put("work", r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEmitOpenListsWhatFullRecordsGive checks the dry run's listing
+// (brief records, planned steps shared, pages recycled) against entries
+// built from the full records with plan, for every kind of open record:
+// single and digest messages (agreeing or not), reviews, drafts,
+// reminders, intents, a record in another mailbox and a new one.
+func TestEmitOpenListsWhatFullRecordsGive(t *testing.T) {
+	store, err := state.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedListing(t, store, 20)
+	loc := func(uid uint32, mid string) state.Location {
+		return state.Location{Mailbox: "INBOX", UIDValidity: 7, UID: uid, MessageID: mid}
+	}
+	err = store.Update(func(tx *state.Tx) error {
+		put := func(r state.Record) {
+			if err == nil {
+				_, _, err = tx.Put("work", r)
+			}
+		}
+		// Digests: one whose invitations disagree, one whose agree.
+		for n, v := range []policy.Verdict{policy.Accept, policy.Ignore, policy.Clarify} {
+			put(state.NewRecord(listedInvitation(100+n, "digest-a"), n, listedDecision(v), nil, loc(30, "digest-a"), listT0))
+			put(state.NewRecord(listedInvitation(110+n, "digest-b"), n, listedDecision(policy.Ignore), nil, loc(31, "digest-b"), listT0))
+		}
+		// A reminder of invitation 3, another of a digest's invitation.
+		put(state.NewRecord(listedInvitation(3, "reminder-3"), 0, listedDecision(policy.Accept), nil, loc(32, "reminder-3"), listT0))
+		put(state.NewRecord(listedInvitation(101, "reminder-101"), 0, listedDecision(policy.Ignore), nil, loc(33, "reminder-101"), listT0))
+		// Elsewhere, and new in this run.
+		put(state.NewRecord(listedInvitation(200, "elsewhere"), 0, listedDecision(policy.Accept), nil, state.Location{Mailbox: "Archive", UIDValidity: 3, UID: 5, MessageID: "elsewhere"}, listT0))
+		put(state.NewRecord(listedInvitation(201, "fresh"), 0, listedDecision(policy.Accept), nil, loc(40, "fresh"), listT0))
+		if err != nil {
+			return err
+		}
+		// Reviews, one with an edited draft, and intents of a crashed run.
+		if err := tx.SetReview("work", state.KeyOf(listedInvitation(5, ""), 0), state.Review{Verdict: policy.Clarify, Note: "ask first", Draft: &reply.Draft{Body: "What is it that impressed you?"}}); err != nil {
+			return err
+		}
+		if err := tx.SetReview("work", state.KeyOf(listedInvitation(101, ""), 0), state.Review{Verdict: policy.Ignore}); err != nil {
+			return err
+		}
+		for _, i := range []int{7, 12} {
+			if err := tx.MarkIntent("work", state.KeyOf(listedInvitation(i, ""), 0), []string{"keyword $Triage_accept", "move Somewhere"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := state.KeyOf(listedInvitation(201, ""), 0)
+
+	// The reference: full records, steps planned per record, intents
+	// merged before the pending records of the same or a later UID.
+	ref := listingSweeper(store, 0, nil)
+	isNew := map[string]bool{fresh: true}
+	var want []report.Entry
+	err = store.View(func(tx *state.Tx) error {
+		intents, err := tx.Unconfirmed("work")
+		if err != nil {
+			return err
+		}
+		pending, err := tx.Pending("work")
+		if err != nil {
+			return err
+		}
+		for _, r := range pending {
+			for len(intents) > 0 && intents[0].Location.UID <= r.Location.UID {
+				if e, ok, err := ref.openEntry(tx, intents[0], isNew, nil); err != nil {
+					return err
+				} else if ok {
+					want = append(want, e)
+				}
+				intents = intents[1:]
+			}
+			if e, ok, err := ref.openEntry(tx, r, isNew, nil); err != nil {
+				return err
+			} else if ok {
+				want = append(want, e)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 20 single messages and 6 digest invitations; the reminders add no
+	// record, the new one and the one elsewhere are not listed.
+	if len(want) != 26 {
+		t.Fatalf("reference lists %d entries, want 26", len(want))
+	}
+
+	for _, page := range []int{1, 3, 1024} {
+		var got []report.Entry
+		s := listingSweeper(store, page, func(e report.Entry) error { got = append(got, e); return nil })
+		s.newKeys = []string{fresh}
+		if err := s.emitOpen(); err != nil {
+			t.Fatalf("page %d: emitOpen = %v", page, err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("page %d: emitOpen listed %d entries, want %d", page, len(got), len(want))
+		}
+		for i := range want {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Errorf("page %d: entry %d = %+v (%+v), want %+v (%+v)", page, i, got[i], got[i].Assessment, want[i], want[i].Assessment)
+			}
+		}
+		// The new one and the one elsewhere are counted too.
+		if s.sum.Pending != 28 {
+			t.Errorf("page %d: Summary.Pending = %d, want 28", page, s.sum.Pending)
+		}
+		var lines strings.Builder
+		for _, e := range got {
+			fmt.Fprintln(&lines, e.Source, e.Actions)
+		}
+		checkNoSecrets(t, "listing", lines.String())
+	}
+}
+
+// TestStepCache checks that the cached steps are plan's, for every
+// verdict, with and without disagreeing digests, in mailboxes that store
+// keywords or not, and that the cached slices cannot be appended into.
+func TestStepCache(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status inbox.MailboxStatus
+	}{
+		{"keywords allowed", inbox.MailboxStatus{KeywordsAllowed: true}},
+		{"one keyword allowed", inbox.MailboxStatus{PermanentFlags: []string{`\Seen`, "$triage_ignore"}}},
+		{"no keywords", inbox.MailboxStatus{}},
+	} {
+		s := listingSweeper(nil, 0, nil)
+		s.status = tc.status
+		c := stepCache{}
+		for range 2 { // the second round reads the cache
+			for _, v := range []policy.Verdict{policy.Clarify, policy.Accept, policy.Ignore, policy.Suspicious} {
+				for _, disagree := range []bool{false, true} {
+					r := state.Record{Suggested: v, Location: state.Location{Mailbox: "INBOX"}}
+					_, _, want := s.plan(r, disagree)
+					got := c.plan(s, r, disagree)
+					if !slices.Equal(got, want) {
+						t.Errorf("%s: stepCache.plan(%s, disagree %v) = %q, want %q", tc.name, v, disagree, got, want)
+					}
+					if cap(got) != len(got) {
+						t.Errorf("%s: stepCache.plan(%s, disagree %v) has room to append into (cap %d, len %d)", tc.name, v, disagree, cap(got), len(got))
+					}
+				}
+			}
+		}
+		if len(c) != 8 {
+			t.Errorf("%s: %d cached plans, want 8", tc.name, len(c))
+		}
+	}
+}
+
+// BenchmarkEmitOpen measures the reading side of a dry run's listing of
+// 10,000 pending invitations carried over from earlier sweeps (with
+// nothing new): store Views page by page, records, digest checks and
+// entries, with an emit that keeps nothing.
+func BenchmarkEmitOpen(b *testing.B) {
+	const n = 10000
+	store, err := state.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	seedListing(b, store, n)
+	b.ReportAllocs()
+	for b.Loop() {
+		listed := 0
+		s := listingSweeper(store, 0, func(report.Entry) error { listed++; return nil })
+		if err := s.emitOpen(); err != nil {
+			b.Fatal(err)
+		}
+		if listed != n {
+			b.Fatalf("listed %d, want %d", listed, n)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/record")
+}
