@@ -69,6 +69,14 @@ func (c NoteClass) MarshalText() ([]byte, error) { return []byte(c.String()), ni
 
 // UnmarshalText reads a class's name.
 func (c *NoteClass) UnmarshalText(b []byte) error {
+	// The names as MarshalText writes them, without an allocation: the
+	// state store reads one per listed record.
+	for i, n := range noteClassNames {
+		if n == string(b) {
+			*c = NoteClass(i)
+			return nil
+		}
+	}
 	s := strings.ToLower(strings.TrimSpace(string(b)))
 	for i, n := range noteClassNames {
 		if n == s {

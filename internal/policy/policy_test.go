@@ -333,3 +333,23 @@ func TestMarkersJoined(t *testing.T) {
 		}
 	}
 }
+
+func TestNoteClassText(t *testing.T) {
+	for c := NoteNone; c <= NotePitch; c++ {
+		text, _ := c.MarshalText()
+		var got NoteClass
+		if err := got.UnmarshalText(text); err != nil || got != c {
+			t.Errorf("UnmarshalText(%q) = %v, %v; want %v", text, got, err, c)
+		}
+	}
+	for in, want := range map[string]NoteClass{" Pitch ": NotePitch, "GENERIC": NoteGeneric, "personalised\n": NotePersonalised} {
+		var got NoteClass
+		if err := got.UnmarshalText([]byte(in)); err != nil || got != want {
+			t.Errorf("UnmarshalText(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	var got NoteClass
+	if err := got.UnmarshalText([]byte("spam")); err == nil {
+		t.Errorf("UnmarshalText(%q) = %v, nil; want an error", "spam", got)
+	}
+}
