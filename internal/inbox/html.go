@@ -54,23 +54,48 @@ func normalize(s string) string {
 		s = invisible.Replace(s)
 		return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
 	}
+	// Copied a run at a time: the text of HTML cells is mostly ASCII
+	// words between newlines and indentation.
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
-		switch {
-		case isInvisible(r):
-		case unicode.IsSpace(r):
-			space = true
-		default:
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
+	for i := 0; i < len(s); {
+		j := i
+		if c := s[i]; c < utf8.RuneSelf {
+			if isASCIISpaceByte(c) {
+				space = true
+				i++
+				continue
 			}
-			space = false
-			b.WriteRune(r)
+			for j++; j < len(s) && s[j] < utf8.RuneSelf && !isASCIISpaceByte(s[j]); j++ {
+			}
+		} else {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			j += n
+			if isInvisible(r) {
+				i = j
+				continue
+			}
+			if unicode.IsSpace(r) {
+				space = true
+				i = j
+				continue
+			}
 		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteString(s[i:j])
+		i = j
 	}
 	return b.String()
+}
+
+// isASCIISpaceByte reports whether c is an ASCII byte unicode.IsSpace
+// takes for a space.
+func isASCIISpaceByte(c byte) bool {
+	return c == ' ' || '\t' <= c && c <= '\r'
 }
 
 // isInvisible reports whether invisible removes r.
@@ -359,6 +384,12 @@ func entityLen(s string) int {
 func textLines(s string) []line {
 	var out []line
 	for _, raw := range strings.Split(s, "\n") {
+		if len(raw) <= maxLineLen {
+			// The CR of a CRLF line is space normalize would drop,
+			// but it would make every line take normalize's slow path
+			// (a longer line is cut by capLine first, as it was).
+			raw = strings.TrimSuffix(raw, "\r")
+		}
 		raw = unescapeText(capLine(raw))
 		start, us, ue, ok := findURL(raw)
 		if !ok {

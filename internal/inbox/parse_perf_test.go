@@ -5,6 +5,7 @@ import (
 	"html"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -277,4 +278,68 @@ func FuzzUnescapeText(f *testing.F) {
 			t.Errorf("unescapeText(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// textLinesSlow is textLines before it dropped the CR of CRLF lines
+// itself: the oracle.
+func textLinesSlow(s string) []line {
+	var out []line
+	for _, raw := range strings.Split(s, "\n") {
+		raw = unescapeText(capLine(raw))
+		start, us, ue, ok := findURL(raw)
+		if !ok {
+			out = append(out, line{text: normalize(raw)})
+			continue
+		}
+		href := strings.TrimRight(raw[us:ue], ".,;)")
+		label := normalize(raw[:start])
+		label = strings.TrimSpace(strings.TrimRight(label, ":"))
+		if label == "" && len(out) > 0 {
+			prev := &out[len(out)-1]
+			if prev.href == "" && prev.text != "" && isActionLabel(prev.text) {
+				prev.href = href
+				continue
+			}
+		}
+		out = append(out, line{text: label, href: href})
+	}
+	return out
+}
+
+func checkTextLines(t *testing.T, s string) {
+	t.Helper()
+	if got, want := textLines(s), textLinesSlow(s); !slices.Equal(got, want) {
+		t.Errorf("textLines(%q) = %+v, want %+v", s, got, want)
+	}
+}
+
+func TestTextLinesCRLF(t *testing.T) {
+	long := strings.Repeat("x", maxLineLen)
+	cases := []string{"a\r\nb\r\n", "Accept: https://x.test/a?b=1&amp;c=2\r\n\r\nView profile\r\nhttps://y.test/\r\n",
+		long + "\r\n", long + "\xff\r\nz", long[1:] + "\xff\r\n", "\r", "\r\r\n", "a \r\n b"}
+	for _, path := range fixtures(t) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, _ := message.Read(bytes.NewReader(data))
+		if e == nil {
+			continue
+		}
+		var b bodies
+		if collectParts(e, &b, 0) != nil || b.text == "" {
+			continue
+		}
+		crlf := strings.ReplaceAll(strings.ReplaceAll(b.text, "\r\n", "\n"), "\n", "\r\n")
+		cases = append(cases, b.text, crlf)
+	}
+	for _, s := range cases {
+		checkTextLines(t, s)
+	}
+}
+
+func FuzzTextLines(f *testing.F) {
+	f.Add("a\r\nb\r\n")
+	f.Add("Accept invitation\r\nhttps://x.test/?a=1&amp;b=2\r\n")
+	f.Fuzz(checkTextLines)
 }
