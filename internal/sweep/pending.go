@@ -9,16 +9,16 @@ import (
 	"github.com/triagehq/triage/internal/state"
 )
 
-// openPage is how many open records a dry sweep reads per store
-// transaction while it lists them: the memory it holds for them is a few
-// pages (one being read, one being written), however many the store has;
-// each page opens the store once.
+// openPage is how many open records a dry sweep reads at a time while it
+// lists them: the memory it holds for them is a few pages (being read,
+// waiting, being written), however many the store has.
 const openPage = 1024
 
 // emitOpen is finish for a dry run: it lists every open action of the
 // account, carried over from earlier sweeps, in the order a sweep meets
-// the messages, page by page, each page read in its own short View while
-// the one before is emitted, so neither the list nor the store is held. New
+// the messages, page by page, read while the pages before are emitted, so
+// the list is never held whole, and the store is held only while the
+// output keeps up with the reading. New
 // invitations were emitted when they were decided; they are only counted.
 func (s *sweeper) emitOpen() error {
 	isNew := make(map[string]bool, len(s.newKeys))
@@ -52,8 +52,7 @@ func (s *sweeper) emitOpen() error {
 	}
 
 	// Pages are read (and their records decoded) on another goroutine
-	// while this one writes the page before: a long listing costs about
-	// as much to read as to write. Records are read brief (without their
+	// while this one writes the pages before. Records are read brief (without their
 	// history and accept link, which the entries do not show), and a
 	// written page's slices are handed back for another page, since
 	// fresh memory is most of what reading costs.
@@ -62,8 +61,8 @@ func (s *sweeper) emitOpen() error {
 		uids    []uint32
 		err     error
 	}
-	pages := make(chan openPageOf, 1)
-	free := make(chan openPageOf, 2)
+	pages := make(chan openPageOf, 2)
+	free := make(chan openPageOf, 3)
 	stop := make(chan struct{})
 	defer func() {
 		// Stop the reader and wait for it: it counts into s.sum.
@@ -76,30 +75,62 @@ func (s *sweeper) emitOpen() error {
 		defer close(pages)
 		cursor := ""
 		steps := stepCache{}
-		for {
-			var p openPageOf
+		newPage := func() openPageOf {
 			select {
-			case p = <-free:
+			case p := <-free:
+				return p
 			default:
-				p = openPageOf{entries: make([]report.Entry, 0, size), uids: make([]uint32, 0, size)}
+				return openPageOf{entries: make([]report.Entry, 0, size), uids: make([]uint32, 0, size)}
 			}
-			p.err = s.store.View(func(tx *state.Tx) (err error) {
-				cursor, err = tx.OpenBriefPage(s.name, state.Pending, cursor, size, func(r state.Record) error {
-					e, ok, err := s.openEntry(tx, r, isNew, steps)
-					if ok {
-						p.entries = append(p.entries, e)
-						p.uids = append(p.uids, r.Location.UID)
+		}
+		// One View reads page after page while the writer keeps up, and
+		// is left, releasing the store, as soon as a page would have to
+		// wait for the writer (a slow pipe must not hold the store).
+		// Opening the store maps its file anew: opening it once per page
+		// had cost a third of a long listing.
+		for {
+			var held openPageOf // the page to hand on outside the View
+			stopped := false
+			viewErr := s.store.View(func(tx *state.Tx) error {
+				for {
+					p := newPage()
+					var err error
+					cursor, err = tx.OpenBriefPage(s.name, state.Pending, cursor, size, func(r state.Record) error {
+						e, ok, err := s.openEntry(tx, r, isNew, steps)
+						if ok {
+							p.entries = append(p.entries, e)
+							p.uids = append(p.uids, r.Location.UID)
+						}
+						return err
+					})
+					p.err = err
+					if err != nil || cursor == "" {
+						held = p
+						return nil
 					}
-					return err
-				})
-				return err
+					select {
+					case pages <- p:
+					case <-stop:
+						stopped = true
+						return nil
+					default:
+						held = p
+						return nil
+					}
+				}
 			})
+			if stopped {
+				return
+			}
+			if viewErr != nil {
+				held = openPageOf{err: viewErr}
+			}
 			select {
-			case pages <- p:
+			case pages <- held:
 			case <-stop:
 				return
 			}
-			if p.err != nil || cursor == "" {
+			if held.err != nil || cursor == "" {
 				return
 			}
 		}

@@ -282,3 +282,39 @@ func BenchmarkEmitOpen(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/record")
 }
+
+// TestEmitOpenReleasesStoreForSlowOutput: while the output is stuck (a
+// pipe nobody reads, a pager left open), the listing must not hold the
+// store: another process's write goes through.
+func TestEmitOpenReleasesStoreForSlowOutput(t *testing.T) {
+	dir := t.TempDir()
+	store, err := state.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seedListing(t, store, 60)
+	other, err := state.OpenOptions(dir, state.Options{Timeout: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed, wrote := 0, false
+	s := listingSweeper(store, 4, func(report.Entry) error {
+		listed++
+		if listed == 1 {
+			// The first line blocks the output until the other write is done.
+			start := time.Now()
+			err := other.SetPosition("work", "Archive", 9, 1)
+			if err != nil {
+				return fmt.Errorf("a write while the listing's output was stuck: %w (after %v)", err, time.Since(start))
+			}
+			wrote = true
+		}
+		return nil
+	})
+	if err := s.emitOpen(); err != nil {
+		t.Fatal(err)
+	}
+	if !wrote || listed != 60 {
+		t.Errorf("listed %d entries, other write done %v; want 60 and true", listed, wrote)
+	}
+}
