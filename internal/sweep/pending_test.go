@@ -1,13 +1,20 @@
 package sweep
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"reflect"
+	"runtime"
+	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/triagehq/triage/internal/inbox"
 	"github.com/triagehq/triage/internal/policy"
@@ -102,6 +109,53 @@ func seedListing(t testing.TB, store *state.Store, n int) {
 	}
 }
 
+// referenceListing is what a dry run's listing must give, built the
+// plain way: full records, all at once, steps planned per record, intents
+// merged before the pending records of the same or a later UID.
+func referenceListing(t *testing.T, store *state.Store, isNew map[string]bool) []report.Entry {
+	t.Helper()
+	ref := listingSweeper(store, 0, nil)
+	var want []report.Entry
+	err := store.View(func(tx *state.Tx) error {
+		intents, err := tx.Unconfirmed("work")
+		if err != nil {
+			return err
+		}
+		pending, err := tx.Pending("work")
+		if err != nil {
+			return err
+		}
+		add := func(r state.Record) error {
+			e, ok, err := ref.openEntry(tx, r, isNew, nil)
+			if ok {
+				want = append(want, e)
+			}
+			return err
+		}
+		for _, r := range pending {
+			for len(intents) > 0 && intents[0].Location.UID <= r.Location.UID {
+				if err := add(intents[0]); err != nil {
+					return err
+				}
+				intents = intents[1:]
+			}
+			if err := add(r); err != nil {
+				return err
+			}
+		}
+		for _, r := range intents {
+			if err := add(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return want
+}
+
 // TestEmitOpenListsWhatFullRecordsGive checks the dry run's listing
 // (brief records, planned steps shared, pages recycled) against entries
 // built from the full records with plan, for every kind of open record:
@@ -155,40 +209,7 @@ func TestEmitOpenListsWhatFullRecordsGive(t *testing.T) {
 	}
 	fresh := state.KeyOf(listedInvitation(201, ""), 0)
 
-	// The reference: full records, steps planned per record, intents
-	// merged before the pending records of the same or a later UID.
-	ref := listingSweeper(store, 0, nil)
-	isNew := map[string]bool{fresh: true}
-	var want []report.Entry
-	err = store.View(func(tx *state.Tx) error {
-		intents, err := tx.Unconfirmed("work")
-		if err != nil {
-			return err
-		}
-		pending, err := tx.Pending("work")
-		if err != nil {
-			return err
-		}
-		for _, r := range pending {
-			for len(intents) > 0 && intents[0].Location.UID <= r.Location.UID {
-				if e, ok, err := ref.openEntry(tx, intents[0], isNew, nil); err != nil {
-					return err
-				} else if ok {
-					want = append(want, e)
-				}
-				intents = intents[1:]
-			}
-			if e, ok, err := ref.openEntry(tx, r, isNew, nil); err != nil {
-				return err
-			} else if ok {
-				want = append(want, e)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := referenceListing(t, store, map[string]bool{fresh: true})
 	// 20 single messages and 6 digest invitations; the reminders add no
 	// record, the new one and the one elsewhere are not listed.
 	if len(want) != 26 {
@@ -258,10 +279,12 @@ func TestStepCache(t *testing.T) {
 	}
 }
 
-// BenchmarkEmitOpen measures the reading side of a dry run's listing of
-// 10,000 pending invitations carried over from earlier sweeps (with
-// nothing new): store Views page by page, records, digest checks and
-// entries, with an emit that keeps nothing.
+// BenchmarkEmitOpen measures a dry run's listing of 10,000 pending
+// invitations carried over from earlier sweeps (with nothing new): store
+// Views page by page, records, digest checks and entries. "discard" keeps
+// nothing of the entries (the reading side alone); "json" writes the JSON
+// lines a dry run writes for scripts, to nowhere, beside the readers as
+// the command does.
 func BenchmarkEmitOpen(b *testing.B) {
 	const n = 10000
 	store, err := state.Open(b.TempDir())
@@ -269,52 +292,244 @@ func BenchmarkEmitOpen(b *testing.B) {
 		b.Fatal(err)
 	}
 	seedListing(b, store, n)
-	b.ReportAllocs()
-	for b.Loop() {
-		listed := 0
-		s := listingSweeper(store, 0, func(report.Entry) error { listed++; return nil })
-		if err := s.emitOpen(); err != nil {
-			b.Fatal(err)
-		}
-		if listed != n {
-			b.Fatalf("listed %d, want %d", listed, n)
-		}
+	outputs := []struct {
+		name string
+		emit func(listed *int) func(report.Entry) error
+	}{
+		{"discard", func(listed *int) func(report.Entry) error {
+			return func(report.Entry) error { *listed++; return nil }
+		}},
+		{"json", func(listed *int) func(report.Entry) error {
+			w := report.NewJSON(io.Discard)
+			return func(e report.Entry) error { *listed++; return w.Write(e) }
+		}},
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/record")
+	for _, out := range outputs {
+		b.Run(out.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				listed := 0
+				s := listingSweeper(store, 0, out.emit(&listed))
+				if err := s.emitOpen(); err != nil {
+					b.Fatal(err)
+				}
+				if listed != n {
+					b.Fatalf("listed %d, want %d", listed, n)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/record")
+		})
+	}
 }
 
 // TestEmitOpenReleasesStoreForSlowOutput: while the output is stuck (a
 // pipe nobody reads, a pager left open), the listing must not hold the
 // store: another process's write goes through.
 func TestEmitOpenReleasesStoreForSlowOutput(t *testing.T) {
-	dir := t.TempDir()
-	store, err := state.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seedListing(t, store, 60)
-	other, err := state.OpenOptions(dir, state.Options{Timeout: 3 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	listed, wrote := 0, false
-	s := listingSweeper(store, 4, func(report.Entry) error {
-		listed++
-		if listed == 1 {
-			// The first line blocks the output until the other write is done.
-			start := time.Now()
-			err := other.SetPosition("work", "Archive", 9, 1)
-			if err != nil {
-				return fmt.Errorf("a write while the listing's output was stuck: %w (after %v)", err, time.Since(start))
+	for _, readers := range []int{1, 2} {
+		dir := t.TempDir()
+		store, err := state.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seedListing(t, store, 60)
+		other, err := state.OpenOptions(dir, state.Options{Timeout: 3 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, wrote := 0, false
+		s := listingSweeper(store, 4, func(report.Entry) error {
+			listed++
+			if listed == 1 {
+				// The first line blocks the output until the other write is done.
+				start := time.Now()
+				err := other.SetPosition("work", "Archive", 9, 1)
+				if err != nil {
+					return fmt.Errorf("a write while the listing's output was stuck: %w (after %v)", err, time.Since(start))
+				}
+				wrote = true
 			}
-			wrote = true
+			return nil
+		})
+		if err := s.emitOpenWith(readers); err != nil {
+			t.Fatalf("%d readers: %v", readers, err)
+		}
+		if !wrote || listed != 60 {
+			t.Errorf("%d readers: listed %d entries, other write done %v; want 60 and true", readers, listed, wrote)
+		}
+	}
+}
+
+// seedMixedListing records n pending invitations (see seedListing) and
+// around them every other kind of open record, and returns the keys of
+// some of them as new in this run: intents among and after the pending
+// records, records in another mailbox (which sorts first), a digest whose
+// invitations disagree.
+func seedMixedListing(t *testing.T, store *state.Store, n int) (newKeys []string) {
+	t.Helper()
+	seedListing(t, store, n)
+	err := store.Update(func(tx *state.Tx) error {
+		for i := 5; i < n; i += 97 {
+			if err := tx.MarkIntent("work", state.KeyOf(listedInvitation(i, ""), 0), []string{"keyword $Triage_accept"}); err != nil {
+				return err
+			}
+		}
+		for i := range 3 {
+			elsewhere := state.Location{Mailbox: "Archive", UIDValidity: 3, UID: uint32(i + 1), MessageID: fmt.Sprint("elsewhere-", i)}
+			if _, _, err := tx.Put("work", state.NewRecord(listedInvitation(n+i, elsewhere.MessageID), 0, listedDecision(policy.Accept), nil, elsewhere, listT0)); err != nil {
+				return err
+			}
+		}
+		for j, v := range []policy.Verdict{policy.Accept, policy.Ignore} {
+			digest := state.Location{Mailbox: "INBOX", UIDValidity: 7, UID: uint32(n/2) + 1, MessageID: listedMessageID(n / 2)}
+			if _, _, err := tx.Put("work", state.NewRecord(listedInvitation(n+10+j, digest.MessageID), j+1, listedDecision(v), nil, digest, listT0)); err != nil {
+				return err
+			}
+		}
+		last := state.Location{Mailbox: "INBOX", UIDValidity: 7, UID: uint32(n + 100), MessageID: "last"}
+		r := state.NewRecord(listedInvitation(n+20, "last"), 0, listedDecision(policy.Ignore), nil, last, listT0)
+		if _, _, err := tx.Put("work", r); err != nil {
+			return err
+		}
+		return tx.MarkIntent("work", r.Key, []string{"move Archive"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 7; i < n; i += 50 {
+		newKeys = append(newKeys, state.KeyOf(listedInvitation(i, ""), 0))
+	}
+	return newKeys
+}
+
+// checkGoroutines fails t when more goroutines run than before, once
+// those that are ending have had a moment.
+func checkGoroutines(t *testing.T, what string, before int) {
+	t.Helper()
+	n := runtime.NumGoroutine()
+	for deadline := time.Now().Add(2 * time.Second); n > before && time.Now().Before(deadline); n = runtime.NumGoroutine() {
+		time.Sleep(time.Millisecond)
+	}
+	if n > before {
+		var stacks strings.Builder
+		_ = pprof.Lookup("goroutine").WriteTo(&stacks, 1)
+		t.Errorf("%s: %d goroutines left running, %d before:\n%s", what, n, before, stacks.String())
+	}
+}
+
+// TestEmitOpenReadersListAsOne: however many readers read the pages, of
+// whatever size, the listing is the plain one, entry for entry, and so is
+// the count.
+func TestEmitOpenReadersListAsOne(t *testing.T) {
+	store, err := state.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 1500
+	newKeys := seedMixedListing(t, store, n)
+	isNew := map[string]bool{}
+	for _, k := range newKeys {
+		isNew[k] = true
+	}
+	want := referenceListing(t, store, isNew)
+	pending, intents, err := store.PendingCount("work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// n less the new ones, 3 elsewhere, 2 in a digest, 1 intent after all.
+	if wantLen := n - len(newKeys) + 2 + 1; len(want) != wantLen {
+		t.Fatalf("reference lists %d entries, want %d", len(want), wantLen)
+	}
+	for _, page := range []int{1, 3, 1024} {
+		for _, readers := range []int{1, 2, 3} {
+			before := runtime.NumGoroutine()
+			var got []report.Entry
+			s := listingSweeper(store, page, func(e report.Entry) error { got = append(got, e); return nil })
+			s.newKeys = newKeys
+			if err := s.emitOpenWith(readers); err != nil {
+				t.Fatalf("page %d, %d readers: emitOpen = %v", page, readers, err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("page %d, %d readers: emitOpen listed %d entries, want %d", page, readers, len(got), len(want))
+			}
+			for i := range want {
+				if !reflect.DeepEqual(got[i], want[i]) {
+					t.Fatalf("page %d, %d readers: entry %d = %s %+v, want %s %+v", page, readers, i, got[i].Source, got[i].Actions, want[i].Source, want[i].Actions)
+				}
+			}
+			if s.sum.Pending != pending+intents {
+				t.Errorf("page %d, %d readers: Summary.Pending = %d, want %d", page, readers, s.sum.Pending, pending+intents)
+			}
+			checkGoroutines(t, fmt.Sprintf("page %d, %d readers", page, readers), before)
+		}
+	}
+}
+
+// TestEmitOpenFirstErrorInOrder: when pages fail to read, the listing
+// writes the pages before the first that failed, in order, returns that
+// page's error, however fast the readers of later pages failed, and
+// leaves no reader running. A failing output stops it the same way.
+func TestEmitOpenFirstErrorInOrder(t *testing.T) {
+	store, err := state.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n, page = 80, 8
+	seedListing(t, store, n)
+	want := referenceListing(t, store, nil)
+	// Spoil the last record of page 3, and the first of page 5, which
+	// its reader meets at once.
+	db, err := bolt.Open(store.Path(), 0o600, &bolt.Options{Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spoilt := []string{state.KeyOf(listedInvitation(4*page-1, ""), 0), state.KeyOf(listedInvitation(5*page, ""), 0)}
+	err = db.Update(func(tx *bolt.Tx) error {
+		recs := tx.Bucket([]byte("acct")).Bucket([]byte("work")).Bucket([]byte("rec"))
+		for _, k := range spoilt {
+			if err := recs.Put([]byte(k), []byte{0x02, 0}); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
-	if err := s.emitOpen(); err != nil {
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
-	if !wrote || listed != 60 {
-		t.Errorf("listed %d entries, other write done %v; want 60 and true", listed, wrote)
+
+	for _, readers := range []int{1, 2, 3} {
+		for round := range 10 {
+			before := runtime.NumGoroutine()
+			var got []report.Entry
+			s := listingSweeper(store, page, func(e report.Entry) error { got = append(got, e); return nil })
+			err := s.emitOpenWith(readers)
+			if err == nil || !strings.Contains(err.Error(), strconv.Quote(spoilt[0])) {
+				t.Fatalf("%d readers, round %d: emitOpen = %v, want the error of record %s", readers, round, err, spoilt[0])
+			}
+			if !reflect.DeepEqual(got, want[:3*page]) {
+				t.Fatalf("%d readers, round %d: listed %d entries before the error, want the %d of the pages before", readers, round, len(got), 3*page)
+			}
+			checkGoroutines(t, fmt.Sprintf("%d readers, round %d", readers, round), before)
+		}
+	}
+
+	errStuck := errors.New("output closed")
+	for _, readers := range []int{1, 2, 3} {
+		before := runtime.NumGoroutine()
+		listed := 0
+		s := listingSweeper(store, page, func(report.Entry) error {
+			if listed == page+3 {
+				return errStuck
+			}
+			listed++
+			return nil
+		})
+		if err := s.emitOpenWith(readers); !errors.Is(err, errStuck) || listed != page+3 {
+			t.Errorf("%d readers: emitOpen with an output failing at entry %d = %v after %d entries, want %v", readers, page+3, err, listed, errStuck)
+		}
+		checkGoroutines(t, fmt.Sprintf("%d readers, failing output", readers), before)
 	}
 }
