@@ -68,7 +68,7 @@ func rangePages(t *testing.T, s *Store, st ActionState, cursors []string) [][]st
 			through = cursors[i+1]
 		}
 		err := s.View(func(tx *Tx) error {
-			return tx.OpenBriefRange(acct, st, after, through, func(r Record) error {
+			return tx.OpenBriefRange(acct, st, after, through, nil, func(r Record) error {
 				if r.Action.State != st {
 					return fmt.Errorf("record %s is %s", r.Key, r.Action.State)
 				}
@@ -132,7 +132,7 @@ func TestOpenCursorsStartOpenPages(t *testing.T) {
 			t.Errorf("OpenCursors with page size 0 = %v, want an error", err)
 		}
 		intent := cursorsOf(t, s, acct, Intent, 1)[1]
-		if err := tx.OpenBriefRange(acct, Pending, "", intent, func(Record) error { return nil }); err == nil || !strings.Contains(err.Error(), "is not one of pending records") {
+		if err := tx.OpenBriefRange(acct, Pending, "", intent, nil, func(Record) error { return nil }); err == nil || !strings.Contains(err.Error(), "is not one of pending records") {
 			t.Errorf("OpenBriefRange of pending records through an intent's cursor = %v, want an error", err)
 		}
 		return nil
@@ -199,5 +199,42 @@ func TestOpenBriefRangeAfterChanges(t *testing.T) {
 	// 40, less 2 done, a page in intent and 1 skipped, and 4 new.
 	if len(want) != 40-2-per-1+4 {
 		t.Errorf("%d pending records after the changes, want %d", len(want), 40-2-per-1+4)
+	}
+}
+
+// TestOpenBriefRangeSkip: the records skip reports are not read, the
+// others are, in order, and skip sees every key of the range.
+func TestOpenBriefRangeSkip(t *testing.T) {
+	s := newStore(t, t.TempDir())
+	seedCursors(t, s, 40)
+	var all []string
+	_, pages := openPages(t, s, Pending, 0)
+	for _, p := range pages {
+		all = append(all, p...)
+	}
+	var seen, read []string
+	err := s.View(func(tx *Tx) error {
+		return tx.OpenBriefRange(acct, Pending, "", "", func(key []byte) bool {
+			seen = append(seen, string(key))
+			return len(seen)%3 == 0
+		}, func(r Record) error {
+			read = append(read, r.Key)
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for i, k := range all {
+		if (i+1)%3 != 0 {
+			want = append(want, k)
+		}
+	}
+	if !slices.Equal(seen, all) {
+		t.Errorf("skip saw %q, want every key %q", seen, all)
+	}
+	if len(want) == 0 || !slices.Equal(read, want) {
+		t.Errorf("read %q, want %q (every third skipped)", read, want)
 	}
 }

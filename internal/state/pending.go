@@ -84,7 +84,7 @@ func (t *Tx) EachOpen(account string, st ActionState, fn func(Record) error) err
 // View, lists any number of open records in bounded memory without keeping
 // the store open while the caller writes them out.
 func (t *Tx) OpenPage(account string, st ActionState, after string, limit int, fn func(Record) error) (next string, err error) {
-	return t.openPage(account, st, after, "", limit, false, fn)
+	return t.openPage(account, st, after, "", limit, false, nil, fn)
 }
 
 // OpenBriefPage is OpenPage with brief records: each leaves out the
@@ -94,7 +94,7 @@ func (t *Tx) OpenPage(account string, st ActionState, after string, limit int, f
 // only; the store's write methods read the stored record themselves, so
 // none of them takes one.
 func (t *Tx) OpenBriefPage(account string, st ActionState, after string, limit int, fn func(Record) error) (next string, err error) {
-	return t.openPage(account, st, after, "", limit, true, fn)
+	return t.openPage(account, st, after, "", limit, true, nil, fn)
 }
 
 // OpenCursors returns the cursors that start the pages of per records
@@ -144,15 +144,21 @@ func (t *Tx) OpenCursors(account string, st ActionState, per int) ([]string, err
 // OpenBriefRange(cursors[i], cursors[i+1]), and the last one
 // OpenBriefRange(cursors[last], ""). It stops at the first error fn
 // returns.
-func (t *Tx) OpenBriefRange(account string, st ActionState, after, through string, fn func(Record) error) error {
-	_, err := t.openPage(account, st, after, through, 0, true, fn)
+//
+// When skip is not nil, a record whose key skip reports is not read at
+// all (skip is called with the key from the index, valid only during the
+// call): a sweep that has just recorded every invitation it lists no
+// record twice, and reading them only to skip them was most of its
+// listing.
+func (t *Tx) OpenBriefRange(account string, st ActionState, after, through string, skip func(key []byte) bool, fn func(Record) error) error {
+	_, err := t.openPage(account, st, after, through, 0, true, skip, fn)
 	return err
 }
 
 // openPage reads the records of st after the cursor after ("" from the
 // first), at most limit of them (all when limit <= 0), and none whose
 // index key is beyond through (no bound when through is "").
-func (t *Tx) openPage(account string, st ActionState, after, through string, limit int, brief bool, fn func(Record) error) (next string, err error) {
+func (t *Tx) openPage(account string, st ActionState, after, through string, limit int, brief bool, skip func([]byte) bool, fn func(Record) error) (next string, err error) {
 	acct, err := t.account(account, false)
 	if err != nil || acct == nil {
 		return "", err
@@ -189,6 +195,10 @@ func (t *Tx) openPage(account string, st ActionState, after, through string, lim
 		rk, ok := pendRecordKey(k)
 		if !ok {
 			return "", fmt.Errorf("account %q: bad open index key %q", account, k)
+		}
+		if skip != nil && skip(rk) {
+			n++
+			continue
 		}
 		r, err := recs.get(account, rk, brief)
 		if err != nil {
