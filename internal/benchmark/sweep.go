@@ -206,11 +206,10 @@ func RunSweep(ctx context.Context, bin, cfg, password string, keepStderr bool, a
 	start := time.Now()
 	err = cmd.Run()
 	run.Elapsed = time.Since(start)
-	if _, serr := out.Seek(0, io.SeekStart); serr != nil {
-		return run, serr
-	}
-	if _, rerr := io.Copy(&run.Out, out); rerr != nil {
-		return run, fmt.Errorf("reading the sweep's output: %w", rerr)
+	// The output is read whatever the exit, for the error message.
+	var readErr error
+	if _, readErr = out.Seek(0, io.SeekStart); readErr == nil {
+		_, readErr = io.Copy(&run.Out, out)
 	}
 	run.Out.count()
 	run.Stderr = stderr.buf
@@ -228,6 +227,9 @@ func RunSweep(ctx context.Context, bin, cfg, password string, keepStderr bool, a
 	}
 	if err != nil {
 		return run, fmt.Errorf("triage sweep %s: %w: %s", strings.Join(args, " "), err, lastLines(stderr.buf, 5))
+	}
+	if readErr != nil {
+		return run, fmt.Errorf("triage sweep %s: reading its output: %w", strings.Join(args, " "), readErr)
 	}
 	if run.Out.bad > 0 {
 		return run, fmt.Errorf("triage sweep %s: %d output lines are not JSON", strings.Join(args, " "), run.Out.bad)

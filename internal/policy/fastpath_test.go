@@ -183,6 +183,27 @@ func FuzzMarker(f *testing.F) {
 	})
 }
 
+// FuzzMarkerPattern checks marker against markerSlow for any marker a
+// user may write, not only the sets above: the prefilter's condition is
+// derived from the pattern's syntax tree. A second fixed marker keeps
+// the order of the markers in play.
+func FuzzMarkerPattern(f *testing.F) {
+	for i, m := range append(Defaults().LION.Markers, `(?i)[kſ]+s`, `(?i)\Qa+b`, `^[A-Z]{4}$`, `(?i)ünï`, `\p{Greek}+`) {
+		f.Add(m, edgeTexts[i%len(edgeTexts)])
+	}
+	f.Fuzz(func(t *testing.T, pattern, text string) {
+		re, err := regexp.Compile(pattern)
+		if err != nil || re.MatchString("") {
+			return // New refuses both
+		}
+		markers := []*regexp.Regexp{re, regexp.MustCompile(`(?i)open networker`)}
+		p := &Policy{markers: markers, anyMarker: joinMarkers([]string{pattern, `(?i)open networker`}), markerFilter: newMarkerFilter(markers)}
+		if got, want := p.marker(text), p.markerSlow(text); got != want {
+			t.Fatalf("marker %q: marker(%q) = %q, markerSlow %q", pattern, text, got, want)
+		}
+	})
+}
+
 // helperMes are [me] sections for the entity and term checks.
 var helperMes = []Me{corpusMe, blindMe, {}, {Name: "Éva ÖKUBO-Straße  o'neil", Companies: []string{"Straße AG", "K Corp"}}}
 

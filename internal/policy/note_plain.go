@@ -9,7 +9,7 @@ import (
 // Fast versions of the note classifier's helpers. Each one returns
 // exactly what the function it replaces returns, which stays in the
 // package as the reference and the oracle of a differential test and a
-// fuzz target (note_plain_test.go). The costs quoted are from a CPU
+// fuzz target (fastpath_test.go). The costs quoted are from a CPU
 // profile of BenchmarkDecide before these existed (51 µs per invitation).
 
 // isSelfReport is isSelfReportSlow, without running selfResult on phrases
@@ -18,7 +18,7 @@ import (
 // Every match of selfResult holds "our" or "my" (its first branch), a
 // "+" (its second) or "experience" (its third), in any case. Under (?i),
 // those letters match only their ASCII upper and lower case (no other
-// rune folds to them; TestSelfReportLiteralsFoldASCII checks it), so an
+// rune folds to them; TestASCIIPrefiltersAreExact checks it), so an
 // ASCII case-insensitive search for them is exact.
 func isSelfReport(phrase string) bool {
 	if strings.IndexByte(phrase, '+') < 0 && !containsFoldASCII(phrase, "our") &&
@@ -188,7 +188,7 @@ func entitiesPlain(text string, me Me, s *noteScore, german bool) {
 		}
 		weight := 0.6
 		// No rune but Y, O and U lower-cases to y, o or u
-		// (TestYouFoldsASCII), so this is
+		// (TestASCIIPrefiltersAreExact), so this is
 		// strings.Contains(strings.ToLower(clause), "you").
 		if !containsFoldASCII(clause, "you") && firstPersonIn(clause) {
 			weight = 0.25

@@ -252,8 +252,8 @@ func builtin(data Data) string {
 }
 
 // renderBuiltin returns what defaultTemplate renders for data, which is
-// also the reference it is tested against (TestRenderBuiltin,
-// FuzzRenderBuiltin): executing text/template was most of Draft's 9 µs
+// also the reference it is tested against (TestDraftBuiltinEqualsTemplate,
+// FuzzDraftBuiltin): executing text/template was most of Draft's 9 µs
 // per invitation. Keep the two in step when DefaultTemplate changes.
 func renderBuiltin(data Data) string {
 	greeting := "Hello,"

@@ -157,7 +157,9 @@ func (t *Tx) OpenBriefRange(account string, st ActionState, after, through strin
 
 // openPage reads the records of st after the cursor after ("" from the
 // first), at most limit of them (all when limit <= 0), and none whose
-// index key is beyond through (no bound when through is "").
+// index key is beyond through (no bound when through is ""). Records skip
+// reports are not read but count toward limit; only OpenBriefRange, with
+// no limit, passes a skip.
 func (t *Tx) openPage(account string, st ActionState, after, through string, limit int, brief bool, skip func([]byte) bool, fn func(Record) error) (next string, err error) {
 	acct, err := t.account(account, false)
 	if err != nil || acct == nil {

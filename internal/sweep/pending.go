@@ -24,7 +24,7 @@ const openPage = 1024
 // entries 8, bbolt 5) while writing the entries out as JSON took about 8,
 // so the listing took about 30 ms however fast the output. Two readers,
 // each in its own View, share the reading: with -cpu 2, BenchmarkEmitOpen
-// went from about 36 to 21 ms (BenchmarkEmitOpenJSON from 38 to 26), not
+// went from about 36 to 21 ms (BenchmarkEmitOpen/json from 38 to 26), not
 // to half, since the garbage collector (3 to 8 ms of it), the writer and
 // a second mapping of the file take their share of the 2 CPUs. More
 // readers would only pay on more CPUs, and a dry run's listing is short.
