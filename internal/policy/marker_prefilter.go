@@ -108,16 +108,10 @@ func (f *markerFilter) markerText(text string) (ascii, ok bool) {
 }
 
 // present sets in set the bit of every literal that occurs in the lower
-// case of text, scanned with class, the automaton's byte classes.
+// case of text, scanned with class, the automaton's byte classes: scan
+// without occurrences.
 func (m *acMatcher) present(text string, class *[256]uint8, set []uint64) {
-	s := int32(0)
-	outAt, out := m.outAt, m.out
-	for i := 0; i < len(text); i++ {
-		s = m.next(s, class[text[i]])
-		for _, l := range out[outAt[s]:outAt[s+1]] {
-			set[l>>6] |= 1 << (l & 63)
-		}
-	}
+	m.scan(text, class, set, nil, nil)
 }
 
 // marker returns the match in text of the first marker that matches it,

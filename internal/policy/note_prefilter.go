@@ -681,7 +681,8 @@ func (m *acMatcher) next(s int32, c uint8) int32 {
 type occurrence struct{ lit, start int32 }
 
 // scan sets, in present, the bit of every literal that occurs in text, and
-// appends to occs the occurrences of the literals marked lead.
+// appends to occs the occurrences of the literals marked lead (none when
+// lead is nil).
 //
 // class maps text's bytes to the automaton's byte classes: &m.class for
 // lower-cased text, or a table that also maps each upper-case ASCII
@@ -695,7 +696,7 @@ func (m *acMatcher) scan(text string, class *[256]uint8, present []uint64, lead 
 		if a, b := outAt[s], outAt[s+1]; a < b {
 			for _, l := range out[a:b] {
 				present[l>>6] |= 1 << (l & 63)
-				if lead[l] {
+				if lead != nil && lead[l] {
 					occs = append(occs, occurrence{l, int32(i+1) - m.size[l]})
 				}
 			}
