@@ -1,12 +1,9 @@
 package inbox
 
 import (
-	"bytes"
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
 )
 
@@ -20,22 +17,13 @@ func BenchmarkAnalyse(b *testing.B) {
 		html, text []line
 	}
 	var ins []input
-	for _, path := range fixtures(b) {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		e, err := message.Read(bytes.NewReader(data))
-		if e == nil {
+	for _, f := range fixtureParts(b, fixtures(b)) {
+		if f.err != nil {
 			continue
 		}
-		var in input
-		fillHeader(&in.msg, e.Header)
-		in.h = mail.Header{Header: e.Header}
-		var bs bodies
-		if collectParts(e, &bs, 0) != nil {
-			continue
-		}
+		in := input{msg: f.msg, h: mail.Header{Header: f.header}}
+		bs := f.bodies
+		var err error
 		if bs.haveHTML && strings.TrimSpace(bs.html) != "" {
 			if in.html, err = htmlLines(strings.NewReader(bs.html)); err != nil {
 				continue

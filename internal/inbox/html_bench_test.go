@@ -1,14 +1,10 @@
 package inbox
 
 import (
-	"bytes"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/emersion/go-message"
 )
 
 // htmlParts returns the text/html part of every fixture under testdata and
@@ -21,20 +17,11 @@ func htmlParts(t testing.TB) map[string]string {
 		paths = append(paths, real...)
 	}
 	parts := map[string]string{}
-	for _, path := range paths {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := message.Read(bytes.NewReader(data))
-		if e == nil {
+	for _, f := range fixtureParts(t, paths) {
+		if f.err != nil || !f.haveHTML || strings.TrimSpace(f.html) == "" {
 			continue
 		}
-		var b bodies
-		if collectParts(e, &b, 0) != nil || !b.haveHTML || strings.TrimSpace(b.html) == "" {
-			continue
-		}
-		parts[path] = b.html
+		parts[f.path] = f.html
 	}
 	if len(parts) == 0 {
 		t.Fatal("no fixture has an html part")

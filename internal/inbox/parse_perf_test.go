@@ -13,6 +13,39 @@ import (
 	"github.com/emersion/go-message"
 )
 
+// fixturePart is a message read from a file: its header fields as
+// fillHeader reads them and its text parts as collectParts decodes them
+// (err is collectParts' error).
+type fixturePart struct {
+	path   string
+	header message.Header
+	msg    Message
+	bodies
+	err error
+}
+
+// fixtureParts reads the messages at paths, leaving out those go-message
+// cannot read at all.
+func fixtureParts(t testing.TB, paths []string) []fixturePart {
+	t.Helper()
+	var out []fixturePart
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, _ := message.Read(bytes.NewReader(data))
+		if e == nil {
+			continue
+		}
+		f := fixturePart{path: path, header: e.Header}
+		fillHeader(&f.msg, e.Header)
+		f.err = collectParts(e, &f.bodies, 0)
+		out = append(out, f)
+	}
+	return out
+}
+
 // fixtureTexts returns the subjects, raw text lines and rendered lines of
 // every fixture, plus strings chosen to trip case folding and spacing.
 func fixtureTexts(t *testing.T) []string {
@@ -25,22 +58,12 @@ func fixtureTexts(t *testing.T) []string {
 		"Accept: <https://www.linkedin.com/comm/x>", "see http://", "<http://a>", "xhttps://b c",
 		"https:// http://x", "httphttps://y", "a\vhttp://b\vc", "http://ä\xffz\"q",
 	}
-	for _, path := range fixtures(t) {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := message.Read(bytes.NewReader(data))
-		if e == nil {
+	for _, f := range fixtureParts(t, fixtures(t)) {
+		out = append(out, f.msg.Subject, f.msg.FromName)
+		if f.err != nil {
 			continue
 		}
-		var msg Message
-		fillHeader(&msg, e.Header)
-		out = append(out, msg.Subject, msg.FromName)
-		var b bodies
-		if collectParts(e, &b, 0) != nil {
-			continue
-		}
+		b := f.bodies
 		out = append(out, strings.Split(b.text, "\n")...)
 		for _, l := range textLines(b.text) {
 			out = append(out, l.text)
@@ -317,21 +340,12 @@ func TestTextLinesCRLF(t *testing.T) {
 	long := strings.Repeat("x", maxLineLen)
 	cases := []string{"a\r\nb\r\n", "Accept: https://x.test/a?b=1&amp;c=2\r\n\r\nView profile\r\nhttps://y.test/\r\n",
 		long + "\r\n", long + "\xff\r\nz", long[1:] + "\xff\r\n", "\r", "\r\r\n", "a \r\n b"}
-	for _, path := range fixtures(t) {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, _ := message.Read(bytes.NewReader(data))
-		if e == nil {
+	for _, f := range fixtureParts(t, fixtures(t)) {
+		if f.err != nil || f.text == "" {
 			continue
 		}
-		var b bodies
-		if collectParts(e, &b, 0) != nil || b.text == "" {
-			continue
-		}
-		crlf := strings.ReplaceAll(strings.ReplaceAll(b.text, "\r\n", "\n"), "\n", "\r\n")
-		cases = append(cases, b.text, crlf)
+		crlf := strings.ReplaceAll(strings.ReplaceAll(f.text, "\r\n", "\n"), "\n", "\r\n")
+		cases = append(cases, f.text, crlf)
 	}
 	for _, s := range cases {
 		checkTextLines(t, s)
