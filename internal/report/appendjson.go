@@ -33,6 +33,15 @@ import (
 // is 24 hours or more. The caller then uses encoding/json itself, so such
 // entries keep failing exactly as they used to.
 func appendEntry(b []byte, e *Entry) (_ []byte, ok bool) {
+	if b, ok = appendHead(b, e); !ok {
+		return b, false
+	}
+	return appendTail(b, e), true
+}
+
+// appendHead appends the start of e's line: every field before New, with
+// the opening brace and without the closing one. ok is as appendEntry's.
+func appendHead(b []byte, e *Entry) (_ []byte, ok bool) {
 	b = append(b, `{"source":`...)
 	b = appendString(b, e.Source)
 	if e.MessageID != "" {
@@ -63,6 +72,12 @@ func appendEntry(b []byte, e *Entry) (_ []byte, ok bool) {
 	if a := e.Assessment; a != nil {
 		b = appendAssessment(b, a)
 	}
+	return b, true
+}
+
+// appendTail appends the rest of e's line after its head: the sweep's
+// fields, the closing brace and the newline.
+func appendTail(b []byte, e *Entry) []byte {
 	if e.New != nil {
 		b = append(b, `,"new":`...)
 		b = strconv.AppendBool(b, *e.New)
@@ -81,8 +96,24 @@ func appendEntry(b []byte, e *Entry) (_ []byte, ok bool) {
 		b = append(b, `,"applied":`...)
 		b = strconv.AppendBool(b, *e.Applied)
 	}
-	return append(b, "}\n"...), true
+	return append(b, "}\n"...)
 }
+
+// AppendHead appends the head of e's JSON line to dst: its opening brace
+// and every field before the sweep's (New, Actions, Applied), exactly as
+// JSON.Write writes them. ok is false when e cannot be written so (a date
+// beyond year 9999: see JSON.Write); dst's new content is then garbage.
+//
+// A head depends on nothing but the entry's own fields before New, so a
+// caller may keep it and later make the entry's line from it with
+// AppendTail: that is how a dry sweep lists thousands of pending
+// invitations without building each entry again.
+func AppendHead(dst []byte, e *Entry) (_ []byte, ok bool) { return appendHead(dst, e) }
+
+// AppendTail appends the rest of e's JSON line after its head (see
+// AppendHead): the sweep's fields, the closing brace and the newline.
+// Only e's sweep fields are read.
+func AppendTail(dst []byte, e *Entry) []byte { return appendTail(dst, e) }
 
 // appendAssessment appends the fields of a, each preceded by a comma.
 func appendAssessment(b []byte, a *Assessment) []byte {

@@ -5,6 +5,7 @@ import (
 	"encoding"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"math"
@@ -55,6 +56,30 @@ func checkSame(t *testing.T, name string, e Entry) {
 	if !bytes.Equal(out.Bytes(), want) {
 		t.Errorf("%s: JSON.Write wrote %q, want %q", name, out.Bytes(), want)
 	}
+	if wantErr == nil {
+		if err := checkHead(e, want); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+// checkHead checks that e's head (AppendHead), kept, then its tail
+// (AppendTail of an entry with only the sweep's fields) make want, e's
+// line.
+func checkHead(e Entry, want []byte) error {
+	head, ok := AppendHead([]byte("garbage before"), &e)
+	if !ok {
+		return fmt.Errorf("AppendHead refused an entry JSON.Write writes as %s", want)
+	}
+	head = head[len("garbage before"):]
+	if !bytes.HasPrefix(want, head) {
+		return fmt.Errorf("head %q is not the start of the line %q", head, want)
+	}
+	line := AppendTail(head, &Entry{New: e.New, Actions: e.Actions, Applied: e.Applied})
+	if !bytes.Equal(line, want) {
+		return fmt.Errorf("head and tail make %q, want %q", line, want)
+	}
+	return nil
 }
 
 // fixtureEntries assesses every message file of the inbox package's
@@ -433,6 +458,9 @@ func FuzzEntryJSON(f *testing.F) {
 		}
 		if !json.Valid(got) || bytes.IndexByte(got, '\n') != len(got)-1 {
 			t.Fatalf("appendEntry(%+v) = %q, not one valid JSON line", e, got)
+		}
+		if err := checkHead(e, want); err != nil {
+			t.Fatalf("%+v: %v", e, err)
 		}
 	})
 }
