@@ -47,15 +47,24 @@ func pendRecordKey(k []byte) ([]byte, bool) {
 
 // indexOpen puts r's entry in the open index, replacing its earlier one,
 // or removes it when r's action is no longer open.
-func indexOpen(acct bucket, r Record) error {
+// With lines, a pending record's line is rendered and kept with its entry
+// (see LineRenderer); without, it keeps none. Either way the line of its
+// earlier entry goes.
+func indexOpen(acct bucket, account string, r Record, lines LineRenderer) error {
 	open, pend := acct.Bucket(bucketOpen), acct.Bucket(bucketPend)
 	if pend == nil {
 		return fmt.Errorf("account bucket lacks the open index")
 	}
 	key := []byte(r.Key)
 	if old := open.Get(key); old != nil {
-		if err := pend.Delete(bytes.Clone(old)); err != nil {
+		old = bytes.Clone(old)
+		if err := pend.Delete(old); err != nil {
 			return err
+		}
+		if b := acct.Bucket(bucketLine); b != nil {
+			if err := b.Delete(old); err != nil {
+				return err
+			}
 		}
 	}
 	if r.Action.State != Pending && r.Action.State != Intent {
@@ -63,6 +72,9 @@ func indexOpen(acct bucket, r Record) error {
 	}
 	pk := pendKey(r)
 	if err := pend.Put(pk, nil); err != nil {
+		return err
+	}
+	if err := putLine(acct, account, r, pk, lines); err != nil {
 		return err
 	}
 	return open.Put(key, pk)
@@ -84,7 +96,7 @@ func (t *Tx) EachOpen(account string, st ActionState, fn func(Record) error) err
 // View, lists any number of open records in bounded memory without keeping
 // the store open while the caller writes them out.
 func (t *Tx) OpenPage(account string, st ActionState, after string, limit int, fn func(Record) error) (next string, err error) {
-	return t.openPage(account, st, after, "", limit, false, nil, fn)
+	return t.openPage(account, st, after, "", limit, false, nil, nil, fn)
 }
 
 // OpenBriefPage is OpenPage with brief records: each leaves out the
@@ -94,7 +106,7 @@ func (t *Tx) OpenPage(account string, st ActionState, after string, limit int, f
 // only; the store's write methods read the stored record themselves, so
 // none of them takes one.
 func (t *Tx) OpenBriefPage(account string, st ActionState, after string, limit int, fn func(Record) error) (next string, err error) {
-	return t.openPage(account, st, after, "", limit, true, nil, fn)
+	return t.openPage(account, st, after, "", limit, true, nil, nil, fn)
 }
 
 // OpenCursors returns the cursors that start the pages of per records
@@ -151,7 +163,7 @@ func (t *Tx) OpenCursors(account string, st ActionState, per int) ([]string, err
 // record twice, and reading them only to skip them was most of its
 // listing.
 func (t *Tx) OpenBriefRange(account string, st ActionState, after, through string, skip func(key []byte) bool, fn func(Record) error) error {
-	_, err := t.openPage(account, st, after, through, 0, true, skip, fn)
+	_, err := t.openPage(account, st, after, through, 0, true, skip, nil, fn)
 	return err
 }
 
@@ -160,7 +172,7 @@ func (t *Tx) OpenBriefRange(account string, st ActionState, after, through strin
 // index key is beyond through (no bound when through is ""). Records skip
 // reports are not read but count toward limit; only OpenBriefRange, with
 // no limit, passes a skip.
-func (t *Tx) openPage(account string, st ActionState, after, through string, limit int, brief bool, skip func([]byte) bool, fn func(Record) error) (next string, err error) {
+func (t *Tx) openPage(account string, st ActionState, after, through string, limit int, brief bool, skip func([]byte) bool, lines *lineScan, fn func(Record) error) (next string, err error) {
 	acct, err := t.account(account, false)
 	if err != nil || acct == nil {
 		return "", err
@@ -201,6 +213,14 @@ func (t *Tx) openPage(account string, st ActionState, after, through string, lim
 		if skip != nil && skip(rk) {
 			n++
 			continue
+		}
+		if lines != nil {
+			if ok, err := lines.at(k); err != nil {
+				return "", fmt.Errorf("account %q: %w", account, err)
+			} else if ok {
+				n++
+				continue
+			}
 		}
 		r, err := recs.get(account, rk, brief)
 		if err != nil {
@@ -289,11 +309,15 @@ func (t *Tx) PendingCount(account string) (pending, intent int, err error) {
 // VerdictsDisagree reports whether the invitations recorded from the
 // message with messageID (a digest) have different effective verdicts. A
 // message that carried one invitation, the common case, is answered from
-// the Message-ID index without reading its record.
+// the "multi" bucket (or, in a file without one, the Message-ID index)
+// without reading its record.
 func (t *Tx) VerdictsDisagree(account, messageID string) (bool, error) {
 	acct, err := t.account(account, false)
 	if err != nil || acct == nil || messageID == "" {
 		return false, err
+	}
+	if m := t.multiBucket(); m != nil && m.Get([]byte(messageID)) == nil {
+		return false, nil // the message carried one invitation
 	}
 	t.scratch = append(append(t.scratch[:0], messageID...), 0)
 	prefix := t.scratch
@@ -346,7 +370,7 @@ func (t *Tx) migrate1() error {
 			if err := open.Delete([]byte(k)); err != nil {
 				return err
 			}
-			if err := indexOpen(acct, r); err != nil {
+			if err := indexOpen(acct, string(name), r, nil); err != nil {
 				return fmt.Errorf("account %q record %q: %w", name, k, err)
 			}
 		}
@@ -359,4 +383,55 @@ func (t *Tx) migrate1() error {
 func (s *Store) PendingCount(account string) (pending, intent int, err error) {
 	err = s.View(func(tx *Tx) error { pending, intent, err = tx.PendingCount(account); return err })
 	return pending, intent, err
+}
+
+// noteMulti adds messageID to the account's "multi" bucket when "msgid"
+// has more than one key of it, so that a message with one record (the
+// common case) is known to be one without searching "msgid".
+func noteMulti(acct bucket, messageID string) error {
+	multi := acct.Bucket(bucketMulti)
+	if multi == nil {
+		return nil // a file older than schema 4 is migrated on opening
+	}
+	prefix := append([]byte(messageID), 0)
+	c := acct.Bucket(bucketMsgID).Cursor()
+	if k, _ := c.Seek(prefix); k == nil || !bytes.HasPrefix(k, prefix) {
+		return nil
+	}
+	if k, _ := c.Next(); k == nil || !bytes.HasPrefix(k, prefix) {
+		return nil
+	}
+	return multi.Put([]byte(messageID), nil)
+}
+
+// buildMulti makes the account's "multi" bucket from its "msgid" bucket.
+func buildMulti(acct bucket) error {
+	multi, err := acct.CreateBucketIfNotExists(bucketMulti)
+	if err != nil {
+		return err
+	}
+	var prev []byte // the Message-ID of the key before
+	var many [][]byte
+	err = acct.Bucket(bucketMsgID).ForEach(func(k, _ []byte) error {
+		i := bytes.IndexByte(k, 0)
+		if i < 0 {
+			return nil
+		}
+		if prev != nil && bytes.Equal(k[:i], prev) {
+			if len(many) == 0 || !bytes.Equal(many[len(many)-1], prev) {
+				many = append(many, bytes.Clone(prev))
+			}
+		}
+		prev = k[:i]
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range many {
+		if err := multi.Put(m, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -80,67 +80,101 @@ func checkIndex(t *testing.T, s *Store, step string) {
 	if err != nil || np != len(wantP) || ni != len(wantI) {
 		t.Fatalf("%s: PendingCount = %d, %d, %v, want %d, %d", step, np, ni, err, len(wantP), len(wantI))
 	}
+	checkDisagree(t, s, step)
+}
+
+// checkDisagree compares VerdictsDisagree, for every Message-ID of every
+// record, with the verdicts of all the records made from that message.
+func checkDisagree(t *testing.T, s *Store, step string) {
+	t.Helper()
+	recs, err := s.Records(acct)
+	if err != nil {
+		t.Fatalf("%s: Records = %v", step, err)
+	}
+	verdicts := map[string][]policy.Verdict{}
+	for _, r := range recs {
+		verdicts[r.Location.MessageID] = append(verdicts[r.Location.MessageID], r.EffectiveVerdict())
+		for _, rm := range r.Reminders {
+			if _, ok := verdicts[rm.Location.MessageID]; !ok {
+				verdicts[rm.Location.MessageID] = nil
+			}
+		}
+	}
+	err = s.View(func(tx *Tx) error {
+		for mid, vs := range verdicts {
+			want := slices.ContainsFunc(vs, func(v policy.Verdict) bool { return v != vs[0] })
+			got, err := tx.VerdictsDisagree(acct, mid)
+			if err != nil || got != want {
+				t.Errorf("%s: VerdictsDisagree(%q) = %v, %v; its records' verdicts are %v", step, mid, got, err, vs)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestOpenIndexFollowsEveryChange(t *testing.T) {
 	s := newStore(t, t.TempDir())
 	rng := rand.New(rand.NewPCG(1, 2))
 	var keys []string
-	mailboxes := []string{"INBOX", "Archive"}
 	for i := range 300 {
-		step := ""
-		op := rng.IntN(8)
-		var err error
-		if len(keys) == 0 {
-			op = 0
-		}
-		k := ""
-		if len(keys) > 0 {
-			k = keys[rng.IntN(len(keys))]
-		}
-		switch op {
-		case 0, 1: // a new invitation, or a rescan or reminder of one
-			id := fmt.Sprint(100 + rng.IntN(40))
-			mid := fmt.Sprintf("<m%d@linkedin.com>", rng.IntN(60))
-			l := Location{Mailbox: mailboxes[rng.IntN(2)], UIDValidity: uint32(1 + rng.IntN(2)), UID: uint32(1 + rng.IntN(50)), MessageID: mid}
-			r := NewRecord(invitation(id, mid, "Person "+id), 0, decision(policy.Accept, 5), nil, l, t0)
-			var res PutResult
-			_, res, err = s.Put(acct, r)
-			if res == Added && err == nil {
-				keys = append(keys, r.Key)
-			}
-			step = fmt.Sprintf("Put(%s at %+v)", r.Key, l)
-		case 2:
-			err = s.MarkIntent(acct, k, []string{"keyword $Triage_accept"})
-			step = "MarkIntent(" + k + ")"
-		case 3:
-			err = s.MarkDone(acct, k, t0)
-			step = "MarkDone(" + k + ")"
-		case 4:
-			err = s.MarkSkipped(acct, k, "gone")
-			step = "MarkSkipped(" + k + ")"
-		case 5:
-			l := Location{Mailbox: mailboxes[rng.IntN(2)], UIDValidity: 3, UID: uint32(1 + rng.IntN(50))}
-			err = s.Relocate(acct, k, l)
-			step = fmt.Sprintf("Relocate(%s, %+v)", k, l)
-		case 6:
-			err = s.SetReview(acct, k, Review{Verdict: policy.Ignore})
-			step = "SetReview(" + k + ")"
-		case 7: // several changes in one transaction, the last one failing
-			err = s.Update(func(tx *Tx) error {
-				if err := tx.MarkIntent(acct, k, nil); err != nil {
-					return err
-				}
-				return fmt.Errorf("rolled back")
-			})
-			step = "rolled-back MarkIntent(" + k + ")"
-		}
+		step, err := randomChange(s, rng, &keys)
 		_ = err // ErrState is expected for disallowed transitions
 		checkIndex(t, s, fmt.Sprintf("op %d %s (err %v)", i, step, err))
 	}
 	np, ni, _ := s.PendingCount(acct)
 	if np == 0 || ni == 0 || len(keys) < 20 {
 		t.Errorf("the random sequence left %d pending, %d intents of %d records: it does not exercise the index", np, ni, len(keys))
+	}
+}
+
+// randomChange makes one random change to the records of acct through s,
+// among every kind the sweeps make, keys being the records so far, and
+// says what it did.
+func randomChange(s *Store, rng *rand.Rand, keys *[]string) (step string, err error) {
+	mailboxes := []string{"INBOX", "Archive"}
+	op := rng.IntN(8)
+	if len(*keys) == 0 {
+		op = 0
+	}
+	k := ""
+	if len(*keys) > 0 {
+		k = (*keys)[rng.IntN(len(*keys))]
+	}
+	switch op {
+	case 0, 1: // a new invitation, or a rescan or reminder of one
+		id := fmt.Sprint(100 + rng.IntN(40))
+		mid := fmt.Sprintf("<m%d@linkedin.com>", rng.IntN(60))
+		l := Location{Mailbox: mailboxes[rng.IntN(2)], UIDValidity: uint32(1 + rng.IntN(2)), UID: uint32(1 + rng.IntN(50)), MessageID: mid}
+		r := NewRecord(invitation(id, mid, "Person "+id), 0, decision(policy.Accept, 5), nil, l, t0)
+		var res PutResult
+		_, res, err = s.Put(acct, r)
+		if res == Added && err == nil {
+			*keys = append(*keys, r.Key)
+		}
+		return fmt.Sprintf("Put(%s at %+v)", r.Key, l), err
+	case 2:
+		return "MarkIntent(" + k + ")", s.MarkIntent(acct, k, []string{"keyword $Triage_accept"})
+	case 3:
+		return "MarkDone(" + k + ")", s.MarkDone(acct, k, t0)
+	case 4:
+		return "MarkSkipped(" + k + ")", s.MarkSkipped(acct, k, "gone")
+	case 5:
+		l := Location{Mailbox: mailboxes[rng.IntN(2)], UIDValidity: 3, UID: uint32(1 + rng.IntN(50))}
+		return fmt.Sprintf("Relocate(%s, %+v)", k, l), s.Relocate(acct, k, l)
+	case 6:
+		v := []policy.Verdict{policy.Accept, policy.Ignore, policy.Clarify}[rng.IntN(3)]
+		return fmt.Sprintf("SetReview(%s, %s)", k, v), s.SetReview(acct, k, Review{Verdict: v})
+	default: // several changes in one transaction, the last one failing
+		err = s.Update(func(tx *Tx) error {
+			if err := tx.MarkIntent(acct, k, nil); err != nil {
+				return err
+			}
+			return fmt.Errorf("rolled back")
+		})
+		return "rolled-back MarkIntent(" + k + ")", err
 	}
 }
 

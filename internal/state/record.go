@@ -382,13 +382,16 @@ func (t *Tx) save(acct bucket, r Record, prev ActionState) error {
 		if err := acct.Bucket(bucketMsgID).Put(msgIDKey(loc.MessageID, r.Key), nil); err != nil {
 			return fmt.Errorf("record %q: %w", r.Key, err)
 		}
+		if err := noteMulti(acct, loc.MessageID); err != nil {
+			return fmt.Errorf("record %q: %w", r.Key, err)
+		}
 	}
 	if p := r.Inviter.ProfileURL; p != "" && prev == "" {
 		if err := acct.Bucket(bucketProfile).Put([]byte(p), key); err != nil {
 			return fmt.Errorf("record %q: %w", r.Key, err)
 		}
 	}
-	if err := indexOpen(acct, r); err != nil {
+	if err := indexOpen(acct, r.Account, r, t.s.lines); err != nil {
 		return fmt.Errorf("record %q: %w", r.Key, err)
 	}
 	return nil

@@ -44,16 +44,20 @@
 // pending or intent -> their "pend" key), "pend" (the open index: action
 // state NUL mailbox NUL UIDVALIDITY UID key -> nothing, so the open records
 // of a state are read in the order a sweep meets their messages without
-// touching the others) and "err" (mailbox NUL UIDVALIDITY UID ->
-// ParseError).
+// touching the others), "line" ("pend" key -> the pending record's cached
+// output line, see LineRenderer), "multi" (the Message-IDs that "msgid"
+// has more than one key of -> nothing) and "err" (mailbox NUL UIDVALIDITY
+// UID -> ParseError).
 // Records are in a compact binary format (see codec.go), which a listing
 // decodes some twenty times faster than JSON; records written as JSON by
 // schema 2 are read as they are and rewritten in the binary format when
 // next saved. Other values are JSON. Bucket "meta" holds the schema
 // version. Schema 1 had no "pend" index: opening such a file builds it,
-// in one write transaction. Opening a schema 1 or 2 file records schema
-// 3, so an older triage refuses the file (ErrNewerSchema) rather than
-// failing on the first binary record.
+// in one write transaction. Opening a schema 1, 2 or 3 file adds the
+// empty "line" buckets and the "multi" ones, built from "msgid", and
+// records schema 4, so an older triage refuses
+// the file (ErrNewerSchema) rather than failing on the first binary
+// record or changing records without their lines.
 //
 // # Exactly once
 //
@@ -85,10 +89,10 @@ const DefaultTimeout = 5 * time.Second
 // tried before the sweeps give up on it.
 const DefaultMaxAttempts = 3
 
-// schemaVersion is the layout this package reads and writes: 3 stores
-// records in the binary format (2 stored them as JSON, 1 lacked the
-// "pend" index).
-const schemaVersion = 3
+// schemaVersion is the layout this package reads and writes: 4 keeps
+// cached lines ("line"), 3 stored records in the binary format (2 stored
+// them as JSON, 1 lacked the "pend" index).
+const schemaVersion = 4
 
 // dbName is the database file inside the state directory.
 const dbName = "state.db"
@@ -118,6 +122,10 @@ type Options struct {
 	MaxAttempts int
 	// Now returns the current time (time.Now when nil); tests set it.
 	Now func() time.Time
+	// Lines, when not nil, renders the line kept with each pending record
+	// this Store saves (see LineRenderer); without it, a record saved
+	// loses its line.
+	Lines LineRenderer
 }
 
 // Store is the state directory. It holds no open file: see the package
@@ -128,6 +136,7 @@ type Store struct {
 	timeout     time.Duration
 	maxAttempts int
 	now         func() time.Time
+	lines       LineRenderer
 }
 
 // DefaultDir returns $XDG_STATE_HOME/triage, or ~/.local/state/triage when
@@ -159,6 +168,7 @@ func OpenOptions(dir string, o Options) (*Store, error) {
 		timeout:     o.Timeout,
 		maxAttempts: o.MaxAttempts,
 		now:         o.Now,
+		lines:       o.Lines,
 	}
 	if s.timeout <= 0 {
 		s.timeout = DefaultTimeout
@@ -268,6 +278,10 @@ type Tx struct {
 	// listing asks VerdictsDisagree once per record, and a new bucket
 	// handle and cursor cost a search and several allocations each time.
 	msgID *bolt.Cursor
+	// That account's "multi" bucket, looked up on first use (multiOK);
+	// nil when the file has none.
+	multi   *bolt.Bucket
+	multiOK bool
 	// scratch is reused to build lookup keys.
 	scratch []byte
 }
@@ -281,6 +295,8 @@ var (
 	bucketProfile = []byte("profile")
 	bucketOpen    = []byte("open")
 	bucketPend    = []byte("pend")
+	bucketLine    = []byte("line")
+	bucketMulti   = []byte("multi")
 	bucketErr     = []byte("err")
 	keyVersion    = []byte("version")
 )
@@ -330,6 +346,20 @@ func (t *Tx) init() error {
 			return fmt.Errorf("state %s: upgrade schema 1 to %d: %w", t.s.path, schemaVersion, err)
 		}
 	}
+	if n >= 1 && n < 4 && t.tx.Bucket(bucketAccts) != nil {
+		// Schema 4 added the "line" bucket, empty until records are
+		// saved, and the "multi" bucket.
+		err := t.tx.Bucket(bucketAccts).ForEachBucket(func(name []byte) error {
+			acct := t.tx.Bucket(bucketAccts).Bucket(name)
+			if _, err := acct.CreateBucketIfNotExists(bucketLine); err != nil {
+				return err
+			}
+			return buildMulti(acct)
+		})
+		if err != nil {
+			return fmt.Errorf("state %s: upgrade schema %d to %d: %w", t.s.path, n, schemaVersion, err)
+		}
+	}
 	meta, err := t.tx.CreateBucketIfNotExists(bucketMeta)
 	if err != nil {
 		return fmt.Errorf("init state: %w", err)
@@ -366,7 +396,7 @@ func (t *Tx) account(name string, create bool) (*bolt.Bucket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("account %q: %w", name, err)
 	}
-	for _, n := range [][]byte{bucketPos, bucketRec, bucketMsgID, bucketProfile, bucketOpen, bucketPend, bucketErr} {
+	for _, n := range [][]byte{bucketPos, bucketRec, bucketMsgID, bucketProfile, bucketOpen, bucketPend, bucketLine, bucketMulti, bucketErr} {
 		if _, err := b.CreateBucket(n); err != nil {
 			return nil, fmt.Errorf("account %q: %w", name, err)
 		}
@@ -378,7 +408,16 @@ func (t *Tx) account(name string, create bool) (*bolt.Bucket, error) {
 // setAccount makes b, the bucket of account name, the one account caches,
 // dropping the cursors made on the previous one.
 func (t *Tx) setAccount(name string, b *bolt.Bucket) {
-	t.acctName, t.acct, t.msgID = name, b, nil
+	t.acctName, t.acct, t.msgID, t.multi, t.multiOK = name, b, nil, nil, false
+}
+
+// multiBucket returns the "multi" bucket of the account that account
+// returned last (non-nil), nil when there is none.
+func (t *Tx) multiBucket() *bolt.Bucket {
+	if !t.multiOK {
+		t.multi, t.multiOK = t.acct.Bucket(bucketMulti), true
+	}
+	return t.multi
 }
 
 // msgIDCursor returns a cursor on the "msgid" bucket of the account that
