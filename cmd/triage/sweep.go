@@ -265,6 +265,7 @@ func sweepAndPrint(ctx context.Context, o sweep.Options, asJSON bool, heading st
 	var p sweepPrinter = &humanSweep{out: out, diag: stderr, apply: o.Apply, heading: heading}
 	if asJSON {
 		p = jsonSweep{report.NewJSON(stdout)}
+		o.JSONLines = stdout
 	}
 	sum, err := sweep.Run(ctx, o, p.write)
 	if err != nil {

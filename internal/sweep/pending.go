@@ -115,13 +115,39 @@ func (s *sweeper) emitOpenWith(readers int) error {
 			return p.err
 		}
 		s.sum.Pending += p.read
+		// Lines are written as they are, as many in one write as come
+		// one after another.
+		from, to := 0, 0
+		flush := func() error {
+			if from == to {
+				return nil
+			}
+			_, err := s.o.JSONLines.Write(p.lines[from:to])
+			from = to
+			return err
+		}
 		for j, e := range p.entries {
-			if err := emitIntentsBefore(p.uids[j]); err != nil {
+			if len(intents) > 0 && intentUIDs[0] <= p.uids[j] {
+				if err := flush(); err != nil {
+					return err
+				}
+				if err := emitIntentsBefore(p.uids[j]); err != nil {
+					return err
+				}
+			}
+			if end := p.ends[j]; end > to {
+				to = end
+				continue
+			}
+			if err := flush(); err != nil {
 				return err
 			}
 			if err := s.emit(e); err != nil {
 				return err
 			}
+		}
+		if err := flush(); err != nil {
+			return err
 		}
 		l.done(p)
 	}
@@ -156,6 +182,12 @@ func (s *sweeper) emitOpenWith(readers int) error {
 // Records are read brief (without their history and accept link, which
 // the entries do not show), and a written page's slices are handed back
 // for another page, since fresh memory is most of what reading costs.
+// For JSON output (Options.JSONLines), a record the store keeps a line
+// for is not read at all: its line (the JSON head of its entry) is copied
+// and its actions appended, and the writer writes the page's lines with
+// one write a run. On 10,000 pending invitations that took the listing
+// from about 35 ms of CPU to about 15, and a dry sweep with nothing new
+// from about 52 ms to 35 (100,000 messages, 2 CPUs).
 type openLister struct {
 	s       *sweeper
 	isNew   map[string]bool
@@ -169,12 +201,18 @@ type openLister struct {
 	halt   atomic.Bool        // take no more pages: one failed, or the writer is gone
 	quit   chan struct{}      // closed when the writer is gone
 	wg     sync.WaitGroup     // the readers
+	no     bool               // false: the New and Applied of every line made from a head
 }
 
 // openPageOf is a page of open records, read and turned into entries.
 type openPageOf struct {
+	// The page's listed invitations, in order: item i is the line
+	// lines[ends[i-1]:ends[i]] (ends[-1] being 0) when that is not empty,
+	// else entries[i].
 	entries []report.Entry
-	uids    []uint32 // of the entries' messages
+	lines   []byte // JSON lines made from the heads the store keeps
+	ends    []int
+	uids    []uint32 // of the items' messages
 	read    int      // records read, listed or not (Summary.Pending)
 	err     error    // reading stopped there; entries are incomplete
 }
@@ -208,7 +246,7 @@ func (l *openLister) page(i int) *openPageOf { return <-l.slots[i%len(l.slots)] 
 // done hands back a page written out, and its token.
 func (l *openLister) done(p *openPageOf) {
 	clear(p.entries) // drop what the entries point to
-	p.entries, p.uids, p.read = p.entries[:0], p.uids[:0], 0
+	p.entries, p.lines, p.ends, p.uids, p.read = p.entries[:0], p.lines[:0], p.ends[:0], p.uids[:0], 0
 	select {
 	case l.free <- p:
 	default:
@@ -298,7 +336,7 @@ func (l *openLister) readPage(tx *state.Tx, i int, steps stepCache) *openPageOf 
 	select {
 	case p = <-l.free:
 	default:
-		p = &openPageOf{entries: make([]report.Entry, 0, l.size), uids: make([]uint32, 0, l.size)}
+		p = &openPageOf{entries: make([]report.Entry, 0, l.size), uids: make([]uint32, 0, l.size), ends: make([]int, 0, l.size)}
 	}
 	through := ""
 	if i+1 < len(l.cursors) {
@@ -312,17 +350,50 @@ func (l *openLister) readPage(tx *state.Tx, i int, steps stepCache) *openPageOf 
 		}
 		return false
 	}
-	p.err = tx.OpenBriefRange(l.s.name, state.Pending, l.cursors[i], through, skip, func(r state.Record) error {
+	fromRecord := func(r state.Record) error {
 		p.read++
 		e, ok, err := l.s.listEntry(tx, r, l.isNew, steps)
 		if ok {
 			p.entries = append(p.entries, e)
+			p.ends = append(p.ends, len(p.lines))
 			p.uids = append(p.uids, r.Location.UID)
 		}
 		return err
-	})
+	}
+	if l.s.o.JSONLines == nil {
+		p.err = tx.OpenBriefRange(l.s.name, state.Pending, l.cursors[i], through, skip, fromRecord)
+		return p
+	}
+	fromHead := func(h *state.Line) error {
+		p.read++
+		if string(h.Mailbox) != l.s.acct.Mailbox {
+			l.s.log.Warn("invitation recorded in another mailbox left as it is", "key", string(h.Key), "mailbox", string(h.Mailbox))
+			return nil
+		}
+		disagree, err := tx.VerdictsDisagree(l.s.name, string(h.MessageID))
+		if err != nil {
+			return err
+		}
+		// The steps depend on the verdict and the disagreement alone
+		// (see stepCache), which a record of the verdict stands for.
+		planned := steps.plan(l.s, state.Record{Suggested: h.Verdict, Location: state.Location{Mailbox: l.s.acct.Mailbox}}, disagree)
+		if p.lines == nil {
+			p.lines = make([]byte, 0, l.size*lineSize)
+		}
+		p.lines = append(p.lines, h.Text...)
+		p.lines = report.AppendTail(p.lines, &report.Entry{New: &l.no, Actions: planned, Applied: &l.no})
+		p.entries = append(p.entries, report.Entry{})
+		p.ends = append(p.ends, len(p.lines))
+		p.uids = append(p.uids, h.UID)
+		return nil
+	}
+	p.err = tx.OpenLineRange(l.s.name, state.Pending, l.cursors[i], through, skip, l.s.lines.LineTag(), fromHead, fromRecord)
 	return p
 }
+
+// lineSize is about the size of an invitation's JSON line, for the first
+// allocation of a page's lines.
+const lineSize = 1200
 
 // openEntry counts an open record of a dry run and returns its entry when
 // it is to be listed: not for a new invitation (already emitted) nor for

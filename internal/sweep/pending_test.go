@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -78,6 +79,7 @@ func listingSweeper(store *state.Store, page int, emit func(report.Entry) error)
 		name:   "work",
 		log:    slog.New(slog.DiscardHandler),
 		store:  store,
+		lines:  newHeadLines(),
 		emit:   emit,
 		now:    time.Now,
 		held:   map[string]report.Entry{},
@@ -166,7 +168,51 @@ func TestEmitOpenListsWhatFullRecordsGive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	fresh := seedOpenKinds(t, store)
+
+	want := referenceListing(t, store, map[string]bool{fresh: true})
+	// 20 single messages and 6 digest invitations; the reminders add no
+	// record, the new one and the one elsewhere are not listed.
+	if len(want) != 26 {
+		t.Fatalf("reference lists %d entries, want 26", len(want))
+	}
+
+	for _, page := range []int{1, 3, 1024} {
+		var got []report.Entry
+		s := listingSweeper(store, page, func(e report.Entry) error { got = append(got, e); return nil })
+		s.newKeys = []string{fresh}
+		if err := s.emitOpen(); err != nil {
+			t.Fatalf("page %d: emitOpen = %v", page, err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("page %d: emitOpen listed %d entries, want %d", page, len(got), len(want))
+		}
+		for i := range want {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Errorf("page %d: entry %d = %+v (%+v), want %+v (%+v)", page, i, got[i], got[i].Assessment, want[i], want[i].Assessment)
+			}
+		}
+		// The new one and the one elsewhere are counted too.
+		if s.sum.Pending != 28 {
+			t.Errorf("page %d: Summary.Pending = %d, want 28", page, s.sum.Pending)
+		}
+		var lines strings.Builder
+		for _, e := range got {
+			fmt.Fprintln(&lines, e.Source, e.Actions)
+		}
+		checkNoSecrets(t, "listing", lines.String())
+	}
+}
+
+// seedOpenKinds records, in the INBOX of account "work", every kind of
+// open record a listing meets: 20 single messages, digests whose
+// invitations disagree or agree, reminders, reviews (one with an edited
+// draft), intents of a crashed run, a record in another mailbox, and a
+// record new in this run, whose key it returns.
+func seedOpenKinds(t *testing.T, store *state.Store) (fresh string) {
+	t.Helper()
 	seedListing(t, store, 20)
+	var err error
 	loc := func(uid uint32, mid string) state.Location {
 		return state.Location{Mailbox: "INBOX", UIDValidity: 7, UID: uid, MessageID: mid}
 	}
@@ -207,39 +253,68 @@ func TestEmitOpenListsWhatFullRecordsGive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fresh := state.KeyOf(listedInvitation(201, ""), 0)
+	return state.KeyOf(listedInvitation(201, ""), 0)
+}
 
-	want := referenceListing(t, store, map[string]bool{fresh: true})
-	// 20 single messages and 6 digest invitations; the reminders add no
-	// record, the new one and the one elsewhere are not listed.
-	if len(want) != 26 {
-		t.Fatalf("reference lists %d entries, want 26", len(want))
+// TestEmitOpenLinesAsEntries checks that a dry run listing as JSON from
+// the lines the store keeps (Options.JSONLines) writes what it writes
+// from the records, byte for byte, for every kind of open record, on
+// pages of every size, when some records have lost their lines (changed
+// by a store without a renderer) and when the lines are another
+// version's.
+func TestEmitOpenLinesAsEntries(t *testing.T) {
+	dir := t.TempDir()
+	store, err := state.OpenOptions(dir, state.Options{Lines: newHeadLines()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := seedOpenKinds(t, store)
+	// Two records changed by a store that keeps no lines: they lose
+	// theirs, and are listed from their records.
+	plain, err := state.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{2, 9} {
+		if err := plain.SetReview("work", state.KeyOf(listedInvitation(i, ""), 0), state.Review{Verdict: policy.Ignore}); err != nil {
+			t.Fatal(err)
+		}
 	}
 
-	for _, page := range []int{1, 3, 1024} {
-		var got []report.Entry
-		s := listingSweeper(store, page, func(e report.Entry) error { got = append(got, e); return nil })
-		s.newKeys = []string{fresh}
-		if err := s.emitOpen(); err != nil {
-			t.Fatalf("page %d: emitOpen = %v", page, err)
+	var want bytes.Buffer
+	ref := report.NewJSON(&want)
+	for _, e := range referenceListing(t, store, map[string]bool{fresh: true}) {
+		if err := ref.Write(e); err != nil {
+			t.Fatal(err)
 		}
-		if len(got) != len(want) {
-			t.Fatalf("page %d: emitOpen listed %d entries, want %d", page, len(got), len(want))
-		}
-		for i := range want {
-			if !reflect.DeepEqual(got[i], want[i]) {
-				t.Errorf("page %d: entry %d = %+v (%+v), want %+v (%+v)", page, i, got[i], got[i].Assessment, want[i], want[i].Assessment)
+	}
+	for _, tag := range []string{"this version", "another version"} {
+		for _, page := range []int{1, 3, 1024} {
+			var got bytes.Buffer
+			out := report.NewJSON(&got)
+			emitted := 0
+			s := listingSweeper(store, page, func(e report.Entry) error { emitted++; return out.Write(e) })
+			s.newKeys = []string{fresh}
+			s.o.JSONLines = &got
+			if tag != "this version" {
+				s.lines.tag++
+			}
+			if err := s.emitOpen(); err != nil {
+				t.Fatalf("%s, page %d: emitOpen = %v", tag, page, err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("%s, page %d: listing from lines\n%s\nwant (from records)\n%s", tag, page, got.Bytes(), want.Bytes())
+			}
+			// Entries from records: the intents, the two that lost
+			// their lines, and under another tag all of them.
+			wantEmitted := 4
+			if tag != "this version" {
+				wantEmitted = 26
+			}
+			if emitted != wantEmitted || s.sum.Pending != 28 {
+				t.Errorf("%s, page %d: %d entries passed to emit and Summary.Pending %d, want %d and 28", tag, page, emitted, s.sum.Pending, wantEmitted)
 			}
 		}
-		// The new one and the one elsewhere are counted too.
-		if s.sum.Pending != 28 {
-			t.Errorf("page %d: Summary.Pending = %d, want 28", page, s.sum.Pending)
-		}
-		var lines strings.Builder
-		for _, e := range got {
-			fmt.Fprintln(&lines, e.Source, e.Actions)
-		}
-		checkNoSecrets(t, "listing", lines.String())
 	}
 }
 
@@ -304,12 +379,25 @@ func BenchmarkEmitOpen(b *testing.B) {
 			return func(e report.Entry) error { *listed++; return w.Write(e) }
 		}},
 	}
+	// The same records kept with their heads, listed as JSON from them.
+	headStore, err := state.OpenOptions(b.TempDir(), state.Options{Lines: newHeadLines()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	seedListing(b, headStore, n)
+	outputs = append(outputs, struct {
+		name string
+		emit func(listed *int) func(report.Entry) error
+	}{"json-heads", outputs[1].emit})
 	for _, out := range outputs {
 		b.Run(out.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				listed := 0
 				s := listingSweeper(store, 0, out.emit(&listed))
+				if out.name == "json-heads" {
+					s.store, s.o.JSONLines = headStore, lineCounter{&listed}
+				}
 				if err := s.emitOpen(); err != nil {
 					b.Fatal(err)
 				}
@@ -320,6 +408,14 @@ func BenchmarkEmitOpen(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/record")
 		})
 	}
+}
+
+// lineCounter counts the lines written to it.
+type lineCounter struct{ n *int }
+
+func (c lineCounter) Write(p []byte) (int, error) {
+	*c.n += bytes.Count(p, []byte("\n"))
+	return len(p), nil
 }
 
 // TestEmitOpenReleasesStoreForSlowOutput: while the output is stuck (a
