@@ -190,7 +190,23 @@ func messageID(mh mail.Header) string {
 	if err != nil || id == "" {
 		id = strings.Trim(strings.TrimSpace(mh.Get("Message-Id")), "<>")
 	}
-	return validUTF8(id)
+	return withoutControls(validUTF8(id))
+}
+
+// withoutControls returns s without its control characters. A Message-ID
+// has none (RFC 5322 section 3.6.4), and one a broken mailer wrote (a NUL
+// above all) could not be searched for over IMAP nor kept as a key.
+func withoutControls(s string) string {
+	isControl := func(r rune) bool { return r < 0x20 || r == 0x7f }
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // fillHeader sets the header fields of msg from h, as far as they can be

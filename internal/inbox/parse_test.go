@@ -478,3 +478,25 @@ func TestParseNoteAfterLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestMessageIDWithoutControls checks that control characters a broken
+// mailer left in a Message-ID (a NUL above all, which could be neither
+// searched for over IMAP nor kept as a key) are dropped, the same way
+// when the message is parsed and when its header is fetched to locate it.
+func TestMessageIDWithoutControls(t *testing.T) {
+	for _, tc := range []struct{ field, want string }{
+		{"<ab@x.example>", "ab@x.example"},
+		{"<a\x00b@x.example>", "ab@x.example"},
+		{"<a\x01\x7fb@x.example>", "ab@x.example"},
+		{"a\x00b@x.example", "ab@x.example"},
+	} {
+		hdr := "From: Jane <invitations@linkedin.com>\r\nMessage-ID: " + tc.field + "\r\nSubject: Hi\r\n"
+		msg, _ := Parse(strings.NewReader(hdr + "\r\nbody\r\n"))
+		if msg.MessageID != tc.want {
+			t.Errorf("Parse: Message-ID %q read as %q, want %q", tc.field, msg.MessageID, tc.want)
+		}
+		if got := headerMessageID([]byte(hdr)); got != tc.want {
+			t.Errorf("headerMessageID: Message-ID %q read as %q, want %q", tc.field, got, tc.want)
+		}
+	}
+}

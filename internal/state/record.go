@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/triagehq/triage/internal/inbox"
@@ -367,6 +368,13 @@ func getRecord(rec bucket, account string, key []byte) (Record, error) {
 // save writes r and its indexes. prev is the action state r had in the
 // store ("" for a new record), to keep the open index in step.
 func (t *Tx) save(acct bucket, r Record, prev ActionState) error {
+	// NUL ends the Message-ID in the index's keys (inbox drops control
+	// characters from Message-IDs).
+	for _, loc := range r.locations() {
+		if strings.IndexByte(loc.MessageID, 0) >= 0 {
+			return fmt.Errorf("record %q: Message-ID %q holds a NUL byte", r.Key, loc.MessageID)
+		}
+	}
 	v, err := encodeRecord(r)
 	if err != nil {
 		return fmt.Errorf("record %q: %w", r.Key, err)
