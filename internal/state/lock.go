@@ -1,7 +1,9 @@
 package state
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,7 +21,7 @@ func (s *Store) LockSweep(account string) (unlock func() error, err error) {
 	if account == "" {
 		return nil, fmt.Errorf("sweep lock: empty account name")
 	}
-	path := filepath.Join(s.dir, "sweep-"+lockName(account)+".lock")
+	path := s.lockPath(account)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("sweep lock of account %q: %w", account, err)
@@ -30,14 +32,8 @@ func (s *Store) LockSweep(account string) (unlock func() error, err error) {
 		return nil, fmt.Errorf("sweep lock of account %q: %w", account, err)
 	}
 	if !locked {
-		holder := ""
-		if b, err := os.ReadFile(path); err == nil {
-			if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
-				holder = fmt.Sprintf(" (pid %d)", pid)
-			}
-		}
 		f.Close()
-		return nil, fmt.Errorf("account %q%s: %w", account, holder, ErrLocked)
+		return nil, fmt.Errorf("account %q%s: %w", account, lockHolder(path), ErrLocked)
 	}
 	// The holder's pid, for the message above; a failure here is harmless.
 	if err := f.Truncate(0); err == nil {
@@ -58,6 +54,58 @@ func (s *Store) LockSweep(account string) (unlock func() error, err error) {
 		})
 		return err
 	}, nil
+}
+
+func (s *Store) lockPath(account string) string {
+	return filepath.Join(s.dir, "sweep-"+lockName(account)+".lock")
+}
+
+// lockHolder names the process holding the lock file at path, as
+// " (pid N)", or returns "" when the file does not say.
+func lockHolder(path string) string {
+	if b, err := os.ReadFile(path); err == nil {
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+			return fmt.Sprintf(" (pid %d)", pid)
+		}
+	}
+	return ""
+}
+
+// holdIdleLocks takes the sweep lock of every account in names whose lock
+// is free, for a schema upgrade: an older triage sweeping while the file
+// is upgraded would go on writing in the old layout. It fails, wrapping
+// ErrLocked and releasing what it took, when a sweep holds one; release
+// lets go of them all. A missing lock file is a lock nobody holds.
+func (s *Store) holdIdleLocks(names []string) (release func(), err error) {
+	var held []*os.File
+	release = func() {
+		for _, f := range held {
+			_ = unlockFile(f)
+			f.Close()
+		}
+	}
+	for _, name := range names {
+		path := s.lockPath(name)
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			release()
+			return nil, fmt.Errorf("sweep lock of account %q: %w", name, err)
+		}
+		locked, err := tryLock(f)
+		if err != nil || !locked {
+			f.Close()
+			release()
+			if err != nil {
+				return nil, fmt.Errorf("sweep lock of account %q: %w", name, err)
+			}
+			return nil, fmt.Errorf("a sweep of account %q%s is running: %w", name, lockHolder(path), ErrLocked)
+		}
+		held = append(held, f)
+	}
+	return release, nil
 }
 
 // lockName turns an account name into a file name part: letters, digits,

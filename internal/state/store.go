@@ -192,10 +192,17 @@ func OpenOptions(dir string, o Options) (*Store, error) {
 	// The common case, an initialised file, costs a read-only open; only a
 	// new file pays for a write transaction and its fsync.
 	ready := false
+	var upgrade []string // the accounts of a file with an older schema
 	if fi, err := os.Stat(s.path); err == nil && fi.Size() > 0 {
 		err := s.View(func(tx *Tx) error {
 			ok, err := tx.checkSchema()
 			ready = ok
+			if err != nil || ok {
+				return err
+			}
+			if n, _ := tx.version(); n > 0 {
+				upgrade, err = tx.Accounts()
+			}
 			return err
 		})
 		if err != nil {
@@ -203,6 +210,15 @@ func OpenOptions(dir string, o Options) (*Store, error) {
 		}
 	}
 	if !ready {
+		// An older triage that is sweeping opened the file before this
+		// upgrade and would go on saving in the old layout (without
+		// "multi"): upgrade only while no sweep runs, and keep new ones
+		// out until the upgrade is committed.
+		release, err := s.holdIdleLocks(upgrade)
+		if err != nil {
+			return nil, fmt.Errorf("state %s: upgrading to schema %d: %w; run triage again once it has ended", s.path, schemaVersion, err)
+		}
+		defer release()
 		if err := s.Update(func(tx *Tx) error { return tx.init() }); err != nil {
 			return nil, err
 		}
@@ -348,7 +364,11 @@ func (t *Tx) init() error {
 	}
 	if n >= 1 && n < 4 && t.tx.Bucket(bucketAccts) != nil {
 		// Schema 4 added the "line" bucket, empty until records are
-		// saved, and the "multi" bucket.
+		// saved, and the "multi" bucket. An older triage that is
+		// sweeping opened the file before this upgrade and would go on
+		// saving without keeping "multi": wait for it to end.
+		// saving without keeping "multi": OpenOptions holds every
+		// account's sweep lock around this upgrade.
 		err := t.tx.Bucket(bucketAccts).ForEachBucket(func(name []byte) error {
 			acct := t.tx.Bucket(bucketAccts).Bucket(name)
 			if _, err := acct.CreateBucketIfNotExists(bucketLine); err != nil {
