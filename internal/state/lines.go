@@ -136,9 +136,9 @@ func (ls *lineScan) at(pk []byte) (bool, error) {
 	if !bytes.Equal(ls.k, pk) {
 		return false, nil
 	}
-	ok, err := decodeLine(pk, ls.v, ls.tag, &ls.l)
-	if !ok || err != nil {
-		return false, err
+	// A damaged line is only a lost saving: the record is read instead.
+	if ok, err := decodeLine(pk, ls.v, ls.tag, &ls.l); !ok || err != nil {
+		return false, nil
 	}
 	return true, ls.fn(&ls.l)
 }
@@ -158,4 +158,60 @@ func (t *Tx) OpenLineRange(account string, st ActionState, after, through string
 	}
 	_, err := t.openPage(account, st, after, through, 0, true, skip, ls, fn)
 	return err
+}
+
+// FillLines renders the lines account's pending records lack: those saved
+// before schema 4, by a Store without a renderer, or under another tag,
+// and damaged ones.
+// It returns how many it rendered; a Store without a renderer renders
+// none. A listing that had to read many records calls it, so that the
+// next one copies their lines.
+func (s *Store) FillLines(account string) (n int, err error) {
+	if s.lines == nil {
+		return 0, nil
+	}
+	tag := s.lines.LineTag()
+	err = s.Update(func(tx *Tx) error {
+		acct, err := tx.account(account, false)
+		if err != nil || acct == nil {
+			return err
+		}
+		lines := acct.Bucket(bucketLine)
+		prefix := append([]byte(Pending), 0)
+		var missing [][]byte
+		c := acct.Bucket(bucketPend).Cursor()
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if lines != nil {
+				var l Line
+				if ok, err := decodeLine(k, lines.Get(k), tag, &l); ok && err == nil {
+					continue
+				}
+			}
+			missing = append(missing, bytes.Clone(k))
+		}
+		for _, pk := range missing {
+			key, ok := pendRecordKey(pk)
+			if !ok {
+				return fmt.Errorf("account %q: bad open index key %q", account, pk)
+			}
+			r, err := tx.get(acct, account, string(key))
+			if err != nil {
+				return err
+			}
+			// The record decides what its line says: an index key that
+			// is not its own (which save never leaves) gets none.
+			if !bytes.Equal(pendKey(r), pk) {
+				continue
+			}
+			if err := putLine(acct, account, r, pk, s.lines); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("keep listing lines: %w", err)
+	}
+	return n, nil
 }

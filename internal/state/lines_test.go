@@ -2,12 +2,15 @@ package state
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -182,8 +185,11 @@ func TestLinesSkip(t *testing.T) {
 // buckets): it gains empty "line" buckets and "multi" ones built from the
 // records, lists every record from the records, and keeps lines from the
 // next change on.
-func TestMigrateSchema3(t *testing.T) {
-	dir := t.TempDir()
+// schema3 makes a schema 3 state file in a new directory, with four
+// pending invitations and a digest whose two invitations disagree.
+func schema3(t *testing.T) (dir string) {
+	t.Helper()
+	dir = t.TempDir()
 	s := newStore(t, dir)
 	for i := range 4 {
 		id := fmt.Sprint(700 + i)
@@ -192,6 +198,13 @@ func TestMigrateSchema3(t *testing.T) {
 	// A digest whose invitations disagree.
 	put(t, s, NewRecord(invitation("710", "<d@x>", "D1"), 0, decision(policy.Accept, 5), nil, loc(30, "<d@x>"), t0))
 	put(t, s, NewRecord(invitation("711", "<d@x>", "D2"), 1, decision(policy.Ignore, -5), nil, loc(30, "<d@x>"), t0))
+	downgrade(t, dir)
+	return dir
+}
+
+// downgrade turns the state file in dir into a schema 3 one.
+func downgrade(t *testing.T, dir string) {
+	t.Helper()
 	db, err := bolt.Open(filepath.Join(dir, "state.db"), 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -208,8 +221,38 @@ func TestMigrateSchema3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
 
-	s, err = OpenOptions(dir, Options{Now: (&clock{t: t0}).Now, Lines: testLines{9}})
+// TestMessageIDWithNULRefused checks that a record whose Message-ID
+// holds a NUL, which ends the Message-ID in the index's keys and would
+// mix its digest up with other messages, is refused and nothing of it is
+// kept.
+func TestMessageIDWithNULRefused(t *testing.T) {
+	s := newStore(t, t.TempDir())
+	put(t, s, NewRecord(invitation("1", "<m>", "Single"), 0, decision(policy.Accept, 5), nil, loc(1, "<m>"), t0))
+	err := s.Update(func(tx *Tx) error {
+		_, _, err := tx.Put(acct, NewRecord(invitation("2", "<m>\x00a", "Digest"), 0, decision(policy.Ignore, -5), nil, loc(2, "<m>\x00a"), t0))
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "NUL") {
+		t.Fatalf("Put of a record whose Message-ID holds a NUL = %v, want an error saying so", err)
+	}
+	if err := s.View(func(tx *Tx) error {
+		if _, err := tx.Get(acct, "inv:2"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("the refused record: Get = %v, want ErrNotFound", err)
+		}
+		if rs, err := tx.ByMessageID(acct, "<m>"); len(rs) != 1 || err != nil {
+			t.Errorf("ByMessageID(<m>) = %d records, %v; want the one", len(rs), err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMigrateSchema3(t *testing.T) {
+	dir := schema3(t)
+	s, err := OpenOptions(dir, Options{Now: (&clock{t: t0}).Now, Lines: testLines{9}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,5 +282,125 @@ func TestMigrateSchema3(t *testing.T) {
 	}
 	if _, lined := listLines(t, s, 9, 2, "after a review"); !slices.Equal(lined, []string{"inv:702"}) {
 		t.Errorf("lines after a review of inv:702 = %v, want just it", lined)
+	}
+
+	// A listing that read records has their lines rendered, once.
+	if n, err := s.FillLines(acct); n != len(keys)-1 || err != nil {
+		t.Errorf("FillLines = %d, %v; want %d (all but the reviewed one)", n, err, len(keys)-1)
+	}
+	if keys2, lined := listLines(t, s, 9, 2, "after FillLines"); !slices.Equal(keys2, keys) || !slices.Equal(lined, keys) {
+		t.Errorf("listing after FillLines = %v (lines %v), want every one of %v as a line", keys2, lined, keys)
+	}
+	if n, err := s.FillLines(acct); n != 0 || err != nil {
+		t.Errorf("FillLines again = %d, %v; want 0", n, err)
+	}
+	checkLineBucket(t, s, "after FillLines")
+	// Another rendering renders them all again; a Store without one none.
+	other, err := OpenOptions(dir, Options{Now: (&clock{t: t0}).Now, Lines: testLines{10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := other.FillLines(acct); n != len(keys) || err != nil {
+		t.Errorf("FillLines under another tag = %d, %v; want %d", n, err, len(keys))
+	}
+	if _, lined := listLines(t, other, 10, 3, "after FillLines under tag 10"); !slices.Equal(lined, keys) {
+		t.Errorf("lines under tag 10 = %v, want %v", lined, keys)
+	}
+	if n, err := newStore(t, dir).FillLines(acct); n != 0 || err != nil {
+		t.Errorf("FillLines without a renderer = %d, %v; want 0", n, err)
+	}
+	if n, err := other.FillLines("nobody"); n != 0 || err != nil {
+		t.Errorf("FillLines of an unknown account = %d, %v; want 0", n, err)
+	}
+}
+
+// TestMigrationWaitsForSweep checks that a file is not upgraded while a
+// sweep (of an older triage, which would go on writing the old layout)
+// holds an account's lock, and is once it ends.
+func TestMigrationWaitsForSweep(t *testing.T) {
+	dir := schema3(t)
+	path := (&Store{dir: dir}).lockPath(acct)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if ok, err := tryLock(f); !ok || err != nil {
+		t.Fatalf("tryLock = %v, %v", ok, err)
+	}
+	f.WriteString("4242\n")
+	_, err = OpenOptions(dir, Options{Timeout: time.Second})
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "pid 4242") || !strings.Contains(err.Error(), acct) {
+		t.Fatalf("OpenOptions of a schema 3 file during a sweep = %v; want ErrLocked naming the account and pid 4242", err)
+	}
+	db, err := bolt.Open(filepath.Join(dir, "state.db"), 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketMeta).Get(keyVersion); string(v) != "3" {
+			t.Errorf("schema after a refused upgrade = %q, want 3", v)
+		}
+		return nil
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if err := unlockFile(f); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenOptions(dir, Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatalf("OpenOptions once the sweep ended = %v", err)
+	}
+	// The upgrade let go of the locks it held.
+	unlock, err := s.LockSweep(acct)
+	if err != nil {
+		t.Fatalf("LockSweep after the upgrade = %v", err)
+	}
+	unlock()
+}
+
+// TestDamagedLine checks that a damaged line is passed over, its record
+// listed instead, and rendered again by FillLines.
+func TestDamagedLine(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenOptions(dir, Options{Now: (&clock{t: t0}).Now, Lines: testLines{5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		id := fmt.Sprint(800 + i)
+		put(t, s, NewRecord(invitation(id, id+"@x", "P "+id), 0, decision(policy.Accept, 5), nil, loc(uint32(40+i), id+"@x"), t0))
+	}
+	keys, lined := listLines(t, s, 5, 10, "as saved")
+	if len(keys) != 3 || !slices.Equal(lined, keys) {
+		t.Fatalf("listing as saved = %v (lines %v), want 3 lines", keys, lined)
+	}
+	// The second line: under the tag, with a Message-ID length past its end.
+	err = s.Update(func(tx *Tx) error {
+		a, err := tx.account(acct, false)
+		if err != nil {
+			return err
+		}
+		c := a.Bucket(bucketLine).Cursor()
+		c.First()
+		k, _ := c.Next()
+		return a.Bucket(bucketLine).Put(bytes.Clone(k), []byte{0, 0, 0, 0, 0, 0, 0, 5, 1, 0x7f, 'x'})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys2, lined := listLines(t, s, 5, 10, "with a damaged line")
+	if !slices.Equal(keys2, keys) || !slices.Equal(lined, []string{keys[0], keys[2]}) {
+		t.Errorf("listing with a damaged line = %v (lines %v), want %v with the second from its record", keys2, lined, keys)
+	}
+	if n, err := s.FillLines(acct); n != 1 || err != nil {
+		t.Errorf("FillLines = %d, %v; want the damaged one rendered again", n, err)
+	}
+	if _, lined := listLines(t, s, 5, 10, "repaired"); !slices.Equal(lined, keys) {
+		t.Errorf("lines once repaired = %v, want %v", lined, keys)
 	}
 }

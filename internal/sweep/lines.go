@@ -3,6 +3,7 @@ package sweep
 import (
 	"encoding/binary"
 	"hash/fnv"
+	"runtime/debug"
 	"time"
 
 	"github.com/triagehq/triage/internal/inbox"
@@ -17,7 +18,7 @@ import (
 // (report.AppendHead of recordEntry), so that a dry `sweep --json` lists
 // the invitations carried over from earlier sweeps by copying their heads
 // and appending the actions, without reading their records (see
-// Options.JSONHeads). Every sweep keeps the heads, with --json or not.
+// Options.JSONLines). Every sweep keeps the heads, with --json or not.
 type headLines struct{ tag uint64 }
 
 // headFormat is part of the heads' tag. Change it when the head of some
@@ -27,8 +28,31 @@ const headFormat = 1
 
 // newHeadLines returns the renderer, its tag computed from the heads of
 // sample records, so that a triage that renders any of them differently
-// does not take another's heads for its own.
-func newHeadLines() headLines { return headLines{tag: headTag(headSamples())} }
+// does not take another's heads for its own, and from the build's
+// version control revision, for the changes the samples do not show. A
+// new tag costs one listing that reads the records, after which the
+// sweep keeps their heads again (see fillLines).
+func newHeadLines() headLines { return headLines{tag: headTag(headSamples()) ^ buildTag()} }
+
+// buildTag hashes the version control revision this triage was built
+// from (and whether its tree was modified), 0 when the build does not
+// say (go test, go run of a tree outside version control).
+func buildTag() uint64 {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return 0
+	}
+	h := fnv.New64a()
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+			h.Write([]byte(s.Key + "=" + s.Value + "\n"))
+		}
+	}
+	if h.Sum64() == fnv.New64a().Sum64() {
+		return 0
+	}
+	return h.Sum64()
+}
 
 func (h headLines) LineTag() uint64 { return h.tag }
 

@@ -61,7 +61,35 @@ func openWindow(readers int) int { return 2*readers + 2 }
 // the list is never held whole, and the store is held only while the
 // output keeps up with the reading. New invitations were emitted when
 // they were decided; they are only counted.
-func (s *sweeper) emitOpen() error { return s.emitOpenWith(0) }
+func (s *sweeper) emitOpen() error {
+	if err := s.emitOpenWith(0); err != nil {
+		return err
+	}
+	s.fillLines()
+	return nil
+}
+
+// fillMin is how many pending records a --json listing must have read
+// for want of a line before the sweep renders the missing lines: a few
+// records cost the next listing less than the write does.
+const fillMin = 32
+
+// fillLines renders the lines the store lacks (records saved before
+// schema 4, or by a triage that rendered them differently) after a
+// --json listing that had to read at least fillMin records, so that the
+// next listing copies lines instead. It is only a saving: a failure is
+// logged, and the sweep goes on.
+func (s *sweeper) fillLines() {
+	if s.o.JSONLines == nil || s.unlined < fillMin {
+		return
+	}
+	n, err := s.store.FillLines(s.name)
+	if err != nil {
+		s.log.Warn("could not keep the lines of pending invitations for the next listing", "err", err)
+		return
+	}
+	s.log.Debug("kept the lines of pending invitations for the next listing", "records", n)
+}
 
 // emitOpenWith is emitOpen with readers goroutines reading the pages (the
 // default of openReaders when 0).
@@ -115,6 +143,7 @@ func (s *sweeper) emitOpenWith(readers int) error {
 			return p.err
 		}
 		s.sum.Pending += p.read
+		s.unlined += p.unlined
 		// Lines are written as they are, as many in one write as come
 		// one after another.
 		from, to := 0, 0
@@ -214,6 +243,7 @@ type openPageOf struct {
 	ends    []int
 	uids    []uint32 // of the items' messages
 	read    int      // records read, listed or not (Summary.Pending)
+	unlined int      // of them, records read for want of a line
 	err     error    // reading stopped there; entries are incomplete
 }
 
@@ -246,7 +276,7 @@ func (l *openLister) page(i int) *openPageOf { return <-l.slots[i%len(l.slots)] 
 // done hands back a page written out, and its token.
 func (l *openLister) done(p *openPageOf) {
 	clear(p.entries) // drop what the entries point to
-	p.entries, p.lines, p.ends, p.uids, p.read = p.entries[:0], p.lines[:0], p.ends[:0], p.uids[:0], 0
+	p.entries, p.lines, p.ends, p.uids, p.read, p.unlined = p.entries[:0], p.lines[:0], p.ends[:0], p.uids[:0], 0, 0
 	select {
 	case l.free <- p:
 	default:
@@ -352,6 +382,9 @@ func (l *openLister) readPage(tx *state.Tx, i int, steps stepCache) *openPageOf 
 	}
 	fromRecord := func(r state.Record) error {
 		p.read++
+		if l.s.o.JSONLines != nil {
+			p.unlined++
+		}
 		e, ok, err := l.s.listEntry(tx, r, l.isNew, steps)
 		if ok {
 			p.entries = append(p.entries, e)

@@ -318,6 +318,48 @@ func TestEmitOpenLinesAsEntries(t *testing.T) {
 	}
 }
 
+// TestListingKeepsMissingLines checks that a --json listing that had to
+// read at least fillMin pending records for want of their lines (saved by
+// a triage that kept none) has the store render them, so that the next
+// listing copies lines and writes the same bytes; and that a listing
+// reading fewer leaves the store as it is.
+func TestListingKeepsMissingLines(t *testing.T) {
+	for _, n := range []int{fillMin - 1, fillMin, 300} {
+		dir := t.TempDir()
+		plain, err := state.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seedListing(t, plain, n)
+		store, err := state.OpenOptions(dir, state.Options{Lines: newHeadLines()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first []byte
+		for run, wantRead := range []int{n, 0, 0} {
+			if n < fillMin {
+				wantRead = n
+			}
+			var got bytes.Buffer
+			out := report.NewJSON(&got)
+			read := 0
+			s := listingSweeper(store, 64, func(e report.Entry) error { read++; return out.Write(e) })
+			s.o.JSONLines = &got
+			if err := s.emitOpen(); err != nil {
+				t.Fatalf("%d pending, run %d: emitOpen = %v", n, run, err)
+			}
+			if read != wantRead || s.sum.Pending != n {
+				t.Errorf("%d pending, run %d: %d records read for want of a line (Summary.Pending %d), want %d (%d)", n, run, read, s.sum.Pending, wantRead, n)
+			}
+			if run == 0 {
+				first = got.Bytes()
+			} else if !bytes.Equal(got.Bytes(), first) {
+				t.Errorf("%d pending, run %d: listing\n%s\nwant, as the first run wrote it,\n%s", n, run, got.Bytes(), first)
+			}
+		}
+	}
+}
+
 // TestStepCache checks that the cached steps are plan's, for every
 // verdict, with and without disagreeing digests, in mailboxes that store
 // keywords or not, and that the cached slices cannot be appended into.

@@ -246,6 +246,9 @@ type sweeper struct {
 	// held are the entries of new invitations kept back until their
 	// actions are applied (with Apply only).
 	held map[string]report.Entry
+	// unlined counts the pending records a --json listing read for want
+	// of a line (see fillLines).
+	unlined int
 }
 
 func (s *sweeper) run(ctx context.Context) error {
