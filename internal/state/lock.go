@@ -101,7 +101,7 @@ func (s *Store) holdIdleLocks(names []string) (release func(), err error) {
 			if err != nil {
 				return nil, fmt.Errorf("sweep lock of account %q: %w", name, err)
 			}
-			return nil, fmt.Errorf("a sweep of account %q%s is running: %w", name, lockHolder(path), ErrLocked)
+			return nil, fmt.Errorf("account %q%s: %w", name, lockHolder(path), ErrLocked)
 		}
 		held = append(held, f)
 	}

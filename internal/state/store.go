@@ -216,7 +216,7 @@ func OpenOptions(dir string, o Options) (*Store, error) {
 		// out until the upgrade is committed.
 		release, err := s.holdIdleLocks(upgrade)
 		if err != nil {
-			return nil, fmt.Errorf("state %s: upgrading to schema %d: %w; run triage again once it has ended", s.path, schemaVersion, err)
+			return nil, fmt.Errorf("state %s: cannot upgrade it to schema %d while a sweep runs: %w; run triage again once that sweep has ended", s.path, schemaVersion, err)
 		}
 		defer release()
 		if err := s.Update(func(tx *Tx) error { return tx.init() }); err != nil {
