@@ -366,7 +366,6 @@ func (t *Tx) init() error {
 		// Schema 4 added the "line" bucket, empty until records are
 		// saved, and the "multi" bucket. An older triage that is
 		// sweeping opened the file before this upgrade and would go on
-		// saving without keeping "multi": wait for it to end.
 		// saving without keeping "multi": OpenOptions holds every
 		// account's sweep lock around this upgrade.
 		err := t.tx.Bucket(bucketAccts).ForEachBucket(func(name []byte) error {
