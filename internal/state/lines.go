@@ -57,10 +57,10 @@ type Line struct {
 }
 
 // putLine keeps r's line under the open index key pk, when r is pending
-// and the store has a renderer.
-func putLine(acct bucket, account string, r Record, pk []byte, lines LineRenderer) error {
+// and the store has a renderer, and reports whether it did.
+func putLine(acct bucket, account string, r Record, pk []byte, lines LineRenderer) (bool, error) {
 	if lines == nil || r.Action.State != Pending || account == "" {
-		return nil
+		return false, nil
 	}
 	v := binary.BigEndian.AppendUint64(make([]byte, 0, 1024), lines.LineTag())
 	v = append(v, byte(r.EffectiveVerdict()))
@@ -68,17 +68,17 @@ func putLine(acct bucket, account string, r Record, pk []byte, lines LineRendere
 	v = append(v, r.Location.MessageID...)
 	v, ok := lines.AppendLine(v, account, r)
 	if !ok {
-		return nil
+		return false, nil
 	}
 	b, err := acct.CreateBucketIfNotExists(bucketLine)
 	if err != nil {
-		return err
+		return false, err
 	}
 	// Lines are mostly added in the order of their keys (a sweep meets
 	// messages by UID), which bbolt's default fill of one half would leave
 	// in half-empty pages: twice the pages a listing reads.
 	b.FillPercent = lineFill
-	return b.Put(pk, v)
+	return true, b.Put(pk, v)
 }
 
 // decodeLine reads the line value v of open index key pk into l; ok is
@@ -160,58 +160,105 @@ func (t *Tx) OpenLineRange(account string, st ActionState, after, through string
 	return err
 }
 
+// fillBatch is how many lines FillLines renders in one write transaction:
+// the records of a batch are decoded into one arena, and the transaction
+// keeps other commands waiting while it runs.
+const fillBatch = 1024
+
 // FillLines renders the lines account's pending records lack: those saved
 // before schema 4, by a Store without a renderer, or under another tag,
-// and damaged ones.
-// It returns how many it rendered; a Store without a renderer renders
-// none. A listing that had to read many records calls it, so that the
-// next one copies their lines.
+// and damaged ones. It returns how many lines it wrote; a Store without a
+// renderer writes none. A listing that had to read many records calls
+// it, so that the next one copies their lines. It finds them in one
+// read-only transaction and writes them fillBatch at a time, so that no
+// transaction holds the file for long.
 func (s *Store) FillLines(account string) (n int, err error) {
 	if s.lines == nil {
 		return 0, nil
 	}
 	tag := s.lines.LineTag()
-	err = s.Update(func(tx *Tx) error {
+	var missing [][]byte
+	err = s.View(func(tx *Tx) error {
 		acct, err := tx.account(account, false)
 		if err != nil || acct == nil {
 			return err
 		}
 		lines := acct.Bucket(bucketLine)
 		prefix := append([]byte(Pending), 0)
-		var missing [][]byte
 		c := acct.Bucket(bucketPend).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			if lines != nil {
-				var l Line
-				if ok, err := decodeLine(k, lines.Get(k), tag, &l); ok && err == nil {
-					continue
-				}
+			if lines != nil && hasLine(lines, k, tag) {
+				continue
 			}
 			missing = append(missing, bytes.Clone(k))
 		}
-		for _, pk := range missing {
-			key, ok := pendRecordKey(pk)
-			if !ok {
-				return fmt.Errorf("account %q: bad open index key %q", account, pk)
-			}
-			r, err := tx.get(acct, account, string(key))
-			if err != nil {
-				return err
-			}
-			// The record decides what its line says: an index key that
-			// is not its own (which save never leaves) gets none.
-			if !bytes.Equal(pendKey(r), pk) {
-				continue
-			}
-			if err := putLine(acct, account, r, pk, s.lines); err != nil {
-				return err
-			}
-			n++
-		}
 		return nil
 	})
+	for len(missing) > 0 && err == nil {
+		batch := missing[:min(fillBatch, len(missing))]
+		missing = missing[len(batch):]
+		err = s.Update(func(tx *Tx) error {
+			written, err := tx.fillLines(account, batch, tag)
+			n += written
+			return err
+		})
+	}
 	if err != nil {
-		return 0, fmt.Errorf("keep listing lines: %w", err)
+		return n, fmt.Errorf("keep listing lines: %w", err)
 	}
 	return n, nil
+}
+
+// hasLine reports whether the line bucket holds a sound line of open
+// index key pk under tag.
+func hasLine(lines *bolt.Bucket, pk []byte, tag uint64) bool {
+	var l Line
+	ok, err := decodeLine(pk, lines.Get(pk), tag, &l)
+	return ok && err == nil
+}
+
+// fillLines renders the lines of the open index keys pks that still lack
+// one, for FillLines, and returns how many it wrote. A key that is no
+// longer in the index (the record changed since) is left alone.
+func (t *Tx) fillLines(account string, pks [][]byte, tag uint64) (written int, err error) {
+	acct, err := t.account(account, false)
+	if err != nil || acct == nil {
+		return 0, err
+	}
+	pend, rec := acct.Bucket(bucketPend), acct.Bucket(bucketRec)
+	mem := newListingArena()
+	for _, pk := range pks {
+		if pend.Get(pk) == nil {
+			continue
+		}
+		if lines := acct.Bucket(bucketLine); lines != nil && hasLine(lines, pk, tag) {
+			continue
+		}
+		key, ok := pendRecordKey(pk)
+		if !ok {
+			return written, fmt.Errorf("account %q: bad open index key %q", account, pk)
+		}
+		v := rec.Get(key)
+		if v == nil {
+			return written, fmt.Errorf("account %q record %q: %w", account, key, ErrNotFound)
+		}
+		// Lines depend only on what brief records keep (LineRenderer).
+		r, err := decodeRecordIn(account, v, mem, true)
+		if err != nil {
+			return written, fmt.Errorf("account %q record %q: %w", account, key, err)
+		}
+		// The record decides what its line says: an index key that is
+		// not its own (which save never leaves) gets none.
+		if !bytes.Equal(pendKey(r), pk) {
+			continue
+		}
+		ok, err = putLine(acct, account, r, pk, t.s.lines)
+		if err != nil {
+			return written, err
+		}
+		if ok {
+			written++
+		}
+	}
+	return written, nil
 }

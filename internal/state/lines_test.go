@@ -248,6 +248,25 @@ func TestMessageIDWithNULRefused(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+
+	// A record an older triage stored with one still changes as any other.
+	legacy := NewRecord(invitation("3", "<l>\x00x", "Legacy"), 0, decision(policy.Clarify, 0), nil, loc(3, "<l>\x00x"), t0)
+	legacy.Action.State = Pending
+	if err := s.Update(func(tx *Tx) error {
+		a, err := tx.account(acct, true)
+		if err != nil {
+			return err
+		}
+		return tx.save(a, legacy, "")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetReview(acct, legacy.Key, Review{Verdict: policy.Ignore}); err != nil {
+		t.Errorf("SetReview of a record stored with a NUL in its Message-ID = %v", err)
+	}
+	if err := s.Update(func(tx *Tx) error { return tx.MarkSkipped(acct, legacy.Key, "gone") }); err != nil {
+		t.Errorf("MarkSkipped of a record stored with a NUL in its Message-ID = %v", err)
+	}
 }
 
 func TestMigrateSchema3(t *testing.T) {
@@ -403,4 +422,146 @@ func TestDamagedLine(t *testing.T) {
 	if _, lined := listLines(t, s, 5, 10, "repaired"); !slices.Equal(lined, keys) {
 		t.Errorf("lines once repaired = %v, want %v", lined, keys)
 	}
+}
+
+// TestUpgradeHoldsSweepLocks checks that no sweep starts while an upgrade
+// holds the sweep locks, and that every lock file counts, not only those
+// of the accounts the file knows.
+func TestUpgradeHoldsSweepLocks(t *testing.T) {
+	s := newStore(t, t.TempDir())
+	for _, name := range []string{acct, "new account/ä"} {
+		unlock, err := s.LockSweep(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unlock()
+	}
+	release, err := s.holdIdleLocks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{acct, "new account/ä"} {
+		if _, err := s.LockSweep(name); !errors.Is(err, ErrLocked) {
+			t.Errorf("LockSweep(%q) during an upgrade = %v, want ErrLocked", name, err)
+		}
+	}
+	release()
+	unlock, err := s.LockSweep("new account/ä")
+	if err != nil {
+		t.Fatalf("LockSweep after the upgrade = %v", err)
+	}
+	defer unlock()
+	_, err = s.holdIdleLocks()
+	var ule *upgradeLockedError
+	if !errors.As(err, &ule) || ule.account != "new account/ä" || !errors.Is(err, ErrLocked) {
+		t.Errorf("holdIdleLocks while a sweep of an account the file does not know runs = %v, want an upgradeLockedError naming it", err)
+	}
+}
+
+// TestConcurrentUpgrades starts two triages on a schema 3 file at once,
+// each then sweeping its own account: the one that comes second finds the
+// file upgraded, or waits for the first to finish upgrading it, and never
+// fails because the first holds a lock.
+func TestConcurrentUpgrades(t *testing.T) {
+	for i := range 30 {
+		dir := schema3(t)
+		s := &Store{dir: dir}
+		for _, name := range []string{"a", "b"} {
+			if err := os.WriteFile(s.lockPath(name), nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		errs := make(chan error, 2)
+		for _, name := range []string{"a", "b"} {
+			go func() {
+				s, err := OpenOptions(dir, Options{Timeout: 5 * time.Second})
+				if err != nil {
+					errs <- fmt.Errorf("OpenOptions for %s: %w", name, err)
+					return
+				}
+				unlock, err := s.LockSweep(name)
+				if err != nil {
+					errs <- fmt.Errorf("LockSweep(%s): %w", name, err)
+					return
+				}
+				time.Sleep(20 * time.Millisecond) // sweeping
+				errs <- unlock()
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatalf("run %d: %v", i, err)
+			}
+		}
+	}
+}
+
+// TestUpgradeWithoutAccounts opens an older file that has no account
+// bucket.
+func TestUpgradeWithoutAccounts(t *testing.T) {
+	dir := t.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, "state.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucket(bucketMeta)
+		if err != nil {
+			return err
+		}
+		return b.Put(keyVersion, []byte("3"))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenOptions(dir, Options{})
+	if err != nil {
+		t.Fatalf("OpenOptions = %v", err)
+	}
+	if names, err := s.Accounts(); len(names) != 0 || err != nil {
+		t.Errorf("Accounts = %v, %v; want none", names, err)
+	}
+}
+
+// TestFillLinesInBatches renders the lines of more records than one write
+// transaction takes, and counts only the lines written: none for records
+// the renderer keeps none of (IDs ending in 7), nor for those that have
+// one.
+func TestFillLinesInBatches(t *testing.T) {
+	dir := t.TempDir()
+	plain := newStore(t, dir)
+	const n = 2*fillBatch + 100
+	want := 0
+	err := plain.Update(func(tx *Tx) error {
+		for i := range n {
+			id := fmt.Sprint(10000 + i)
+			if !strings.HasSuffix(id, "7") {
+				want++
+			}
+			if _, _, err := tx.Put(acct, NewRecord(invitation(id, id+"@x", "P "+id), 0, decision(policy.Accept, 5), nil, loc(uint32(i+1), id+"@x"), t0)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenOptions(dir, Options{Now: (&clock{t: t0}).Now, Lines: testLines{3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, s, NewRecord(invitation("1", "1@x", "Lined"), 0, decision(policy.Ignore, -5), nil, loc(n+1, "1@x"), t0))
+	if got, err := s.FillLines(acct); got != want || err != nil {
+		t.Errorf("FillLines = %d, %v; want %d", got, err, want)
+	}
+	if got, err := s.FillLines(acct); got != 0 || err != nil {
+		t.Errorf("FillLines again = %d, %v; want 0", got, err)
+	}
+	keys, lined := listLines(t, s, 3, 500, "after FillLines")
+	if len(keys) != n+1 || len(lined) != want+1 {
+		t.Errorf("listing after FillLines: %d records, %d as lines; want %d and %d", len(keys), len(lined), n+1, want+1)
+	}
+	checkLineBucket(t, s, "after FillLines")
 }

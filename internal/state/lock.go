@@ -71,12 +71,27 @@ func lockHolder(path string) string {
 	return ""
 }
 
-// holdIdleLocks takes the sweep lock of every account in names whose lock
-// is free, for a schema upgrade: an older triage sweeping while the file
-// is upgraded would go on writing in the old layout. It fails, wrapping
-// ErrLocked and releasing what it took, when a sweep holds one; release
-// lets go of them all. A missing lock file is a lock nobody holds.
-func (s *Store) holdIdleLocks(names []string) (release func(), err error) {
+// upgradeLockedError reports a schema upgrade refused while a sweep holds
+// an account's lock; it is an ErrLocked.
+type upgradeLockedError struct {
+	path    string // the state file
+	account string
+	holder  string // " (pid N)" or ""
+}
+
+func (e *upgradeLockedError) Error() string {
+	return fmt.Sprintf("state %s: cannot upgrade it to schema %d while a sweep of account %q%s runs (an older triage's, most likely); run triage again once it has ended",
+		e.path, schemaVersion, e.account, e.holder)
+}
+
+func (e *upgradeLockedError) Unwrap() error { return ErrLocked }
+
+// holdIdleLocks takes every sweep lock file in the directory, for a schema
+// upgrade: an older triage sweeping while the file is upgraded would go on
+// writing in the old layout. It fails with an upgradeLockedError,
+// releasing what it took, when a sweep holds one; release lets go of them
+// all.
+func (s *Store) holdIdleLocks() (release func(), err error) {
 	var held []*os.File
 	release = func() {
 		for _, f := range held {
@@ -84,28 +99,48 @@ func (s *Store) holdIdleLocks(names []string) (release func(), err error) {
 			f.Close()
 		}
 	}
-	for _, name := range names {
-		path := s.lockPath(name)
+	paths, err := filepath.Glob(filepath.Join(s.dir, "sweep-*.lock"))
+	if err != nil {
+		return nil, err
+	}
+	for _, path := range paths {
 		f, err := os.OpenFile(path, os.O_RDWR, 0)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			release()
-			return nil, fmt.Errorf("sweep lock of account %q: %w", name, err)
+			return nil, fmt.Errorf("sweep lock %s: %w", path, err)
 		}
 		locked, err := tryLock(f)
 		if err != nil || !locked {
 			f.Close()
 			release()
 			if err != nil {
-				return nil, fmt.Errorf("sweep lock of account %q: %w", name, err)
+				return nil, fmt.Errorf("sweep lock %s: %w", path, err)
 			}
-			return nil, fmt.Errorf("account %q%s: %w", name, lockHolder(path), ErrLocked)
+			name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(path), "sweep-"), ".lock")
+			return nil, &upgradeLockedError{path: s.path, account: accountOfLockName(name), holder: lockHolder(path)}
 		}
 		held = append(held, f)
 	}
 	return release, nil
+}
+
+// accountOfLockName undoes lockName.
+func accountOfLockName(name string) string {
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		if name[i] == '%' && i+2 < len(name) {
+			if v, err := strconv.ParseUint(name[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(v))
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(name[i])
+	}
+	return b.String()
 }
 
 // lockName turns an account name into a file name part: letters, digits,

@@ -74,7 +74,7 @@ func indexOpen(acct bucket, account string, r Record, lines LineRenderer) error 
 	if err := pend.Put(pk, nil); err != nil {
 		return err
 	}
-	if err := putLine(acct, account, r, pk, lines); err != nil {
+	if _, err := putLine(acct, account, r, pk, lines); err != nil {
 		return err
 	}
 	return open.Put(key, pk)

@@ -284,6 +284,12 @@ func (t *Tx) Put(account string, r Record) (Record, PutResult, error) {
 	if r.Key == "" {
 		return r, 0, fmt.Errorf("message %s uid %d: neither an invitation ID nor a Message-ID to record it by", r.Location.Mailbox, r.Location.UID)
 	}
+	// NUL ends the Message-ID in the index's keys, so a new one may not
+	// hold it (inbox drops control characters from Message-IDs). A record
+	// an older triage stored with one is still saved when it changes.
+	if strings.IndexByte(r.Location.MessageID, 0) >= 0 {
+		return r, 0, fmt.Errorf("message %s uid %d: Message-ID %q holds a NUL byte", r.Location.Mailbox, r.Location.UID, r.Location.MessageID)
+	}
 	acct, err := t.account(account, true)
 	if err != nil {
 		return r, 0, err
@@ -368,13 +374,6 @@ func getRecord(rec bucket, account string, key []byte) (Record, error) {
 // save writes r and its indexes. prev is the action state r had in the
 // store ("" for a new record), to keep the open index in step.
 func (t *Tx) save(acct bucket, r Record, prev ActionState) error {
-	// NUL ends the Message-ID in the index's keys (inbox drops control
-	// characters from Message-IDs).
-	for _, loc := range r.locations() {
-		if strings.IndexByte(loc.MessageID, 0) >= 0 {
-			return fmt.Errorf("record %q: Message-ID %q holds a NUL byte", r.Key, loc.MessageID)
-		}
-	}
 	v, err := encodeRecord(r)
 	if err != nil {
 		return fmt.Errorf("record %q: %w", r.Key, err)

@@ -19,7 +19,7 @@
 // Options.Timeout (5 s by default) for another process to finish its own
 // transaction, and failing with ErrBusy after that. Callers must not do
 // network round trips inside View or Update. Reads open the file read-only
-// with a shared lock, so the review and list commands can read side by side
+// with a shared lock, so other commands can read side by side
 // while no transaction writes. Opening is cheap: BenchmarkIncremental
 // (open, read the position, close, open, list pending actions, close, on a
 // store of 2,000 invitations) takes about 0.1 ms, so a sweep with nothing
@@ -191,39 +191,57 @@ func OpenOptions(dir string, o Options) (*Store, error) {
 	}
 	// The common case, an initialised file, costs a read-only open; only a
 	// new file pays for a write transaction and its fsync.
-	ready := false
-	var upgrade []string // the accounts of a file with an older schema
-	if fi, err := os.Stat(s.path); err == nil && fi.Size() > 0 {
-		err := s.View(func(tx *Tx) error {
-			ok, err := tx.checkSchema()
-			ready = ok
-			if err != nil || ok {
-				return err
-			}
-			if n, _ := tx.version(); n > 0 {
-				upgrade, err = tx.Accounts()
-			}
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
+	ready, err := s.ready()
+	if err != nil {
+		return nil, err
 	}
 	if !ready {
-		// An older triage that is sweeping opened the file before this
-		// upgrade and would go on saving in the old layout (without
-		// "multi"): upgrade only while no sweep runs, and keep new ones
-		// out until the upgrade is committed.
-		release, err := s.holdIdleLocks(upgrade)
-		if err != nil {
-			return nil, fmt.Errorf("state %s: cannot upgrade it to schema %d while a sweep runs: %w; run triage again once that sweep has ended", s.path, schemaVersion, err)
-		}
-		defer release()
-		if err := s.Update(func(tx *Tx) error { return tx.init() }); err != nil {
+		if err := s.upgrade(); err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
+}
+
+// ready reports whether the file is initialised with the current schema
+// (false for a new or empty file and for an older schema).
+func (s *Store) ready() (ready bool, err error) {
+	if fi, err := os.Stat(s.path); err != nil || fi.Size() == 0 {
+		return false, nil
+	}
+	err = s.View(func(tx *Tx) (err error) {
+		ready, err = tx.checkSchema()
+		return err
+	})
+	return ready, err
+}
+
+// upgradeRetry is how often upgrade tries again while a sweep holds a lock.
+const upgradeRetry = 50 * time.Millisecond
+
+// upgrade initialises the file, or migrates an older schema, while no sweep
+// runs: an older triage that is sweeping opened the file before and would
+// go on saving in the old layout (without "multi"). It holds every sweep
+// lock until the upgrade is committed, so no sweep starts meanwhile. When
+// a lock is held it tries again for up to the Store's timeout, since the
+// holder may be another triage upgrading the file (done once it lets go),
+// and then fails with an error wrapping ErrLocked.
+func (s *Store) upgrade() error {
+	deadline := time.Now().Add(s.timeout)
+	for {
+		release, err := s.holdIdleLocks()
+		if err == nil {
+			defer release()
+			return s.Update(func(tx *Tx) error { return tx.init() })
+		}
+		if !errors.Is(err, ErrLocked) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(upgradeRetry)
+		if ready, rerr := s.ready(); rerr != nil || ready {
+			return rerr
+		}
+	}
 }
 
 // Dir returns the state directory.
@@ -451,7 +469,11 @@ func (t *Tx) msgIDCursor() *bolt.Cursor {
 // Accounts returns the names of the accounts the store knows, sorted.
 func (t *Tx) Accounts() ([]string, error) {
 	var names []string
-	err := t.tx.Bucket(bucketAccts).ForEachBucket(func(k []byte) error {
+	accts := t.tx.Bucket(bucketAccts)
+	if accts == nil {
+		return nil, nil
+	}
+	err := accts.ForEachBucket(func(k []byte) error {
 		names = append(names, string(k))
 		return nil
 	})

@@ -34,15 +34,19 @@ const headFormat = 1
 // sweep keeps their heads again (see fillLines).
 func newHeadLines() headLines { return headLines{tag: headTag(headSamples()) ^ buildTag()} }
 
-// buildTag hashes the version control revision this triage was built
-// from (and whether its tree was modified), 0 when the build does not
-// say (go test, go run of a tree outside version control).
+// buildTag hashes the module version this triage was built as (go
+// install ...@v1.2.3) and the version control revision it was built from
+// (and whether its tree was modified), 0 when the build says neither (go
+// test; a build of a tree outside version control).
 func buildTag() uint64 {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return 0
 	}
 	h := fnv.New64a()
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		h.Write([]byte("version=" + v + "\n"))
+	}
 	for _, s := range info.Settings {
 		if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
 			h.Write([]byte(s.Key + "=" + s.Value + "\n"))
