@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/triagehq/triage/internal/config"
 	"github.com/triagehq/triage/internal/inbox"
@@ -17,7 +18,7 @@ const (
 	exitOK          = 0
 	exitUsage       = 1 // usage or config error
 	exitConnect     = 2 // cannot connect or log in
-	exitPartial     = 3 // some messages could not be read
+	exitPartial     = 3 // some messages could not be read, or some actions failed
 	exitLocked      = 4 // another sweep of the account is running
 	exitInterrupted = 130
 )
@@ -40,14 +41,25 @@ func (e configError) Error() string { return e.err.Error() }
 func (e configError) Unwrap() error { return e.err }
 
 // partialError reports a run that went through but could not read some
-// messages; those were reported one by one as they came.
-type partialError struct{ unreadable int }
+// messages, or carry out the actions of some invitations; those were
+// reported one by one.
+type partialError struct{ unreadable, failed int }
 
 func (e partialError) Error() string {
-	if e.unreadable == 1 {
-		return "1 message could not be read; the others were handled"
+	var parts []string
+	switch {
+	case e.unreadable == 1:
+		parts = append(parts, "1 message could not be read")
+	case e.unreadable > 1:
+		parts = append(parts, fmt.Sprintf("%d messages could not be read", e.unreadable))
 	}
-	return fmt.Sprintf("%d messages could not be read; the others were handled", e.unreadable)
+	switch {
+	case e.failed == 1:
+		parts = append(parts, "the actions of 1 invitation failed (they stay pending for the next --apply)")
+	case e.failed > 1:
+		parts = append(parts, fmt.Sprintf("the actions of %d invitations failed (they stay pending for the next --apply)", e.failed))
+	}
+	return strings.Join(parts, "; ") + "; the others were handled"
 }
 
 // exitCode is the one place that maps an error to the process exit code.

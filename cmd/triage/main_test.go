@@ -3,13 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/triagehq/triage/internal/inbox"
 	"github.com/triagehq/triage/internal/state"
+	"github.com/triagehq/triage/internal/sweep"
 )
 
 func TestReorderArgs(t *testing.T) {
@@ -112,4 +115,51 @@ func FuzzReorderArgs(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSweepOutcome checks how a sweep ends when actions failed: each
+// failure is told on stderr, a move the server cannot make is a config
+// error (exit 1: every later run fails the same way), other failures and
+// unreadable messages make it partial (exit 3), and nothing is an error
+// when all went well.
+func TestSweepOutcome(t *testing.T) {
+	acct := inbox.Account{Name: "work"}
+	refused := fmt.Errorf("invitation inv:1: STORE: %w", errors.New("NO [SERVERBUG] try later"))
+	cannot := fmt.Errorf("invitation inv:2: move LinkedIn/Ignore: %w", inbox.ErrCannotMove)
+	tests := []struct {
+		name      string
+		sum       sweep.Summary
+		code      int
+		lines     []string // on stderr, in order, besides exitCode's
+		errSubstr string
+	}{
+		{"all went well", sweep.Summary{Applied: 3}, 0, nil, ""},
+		{"unreadable", sweep.Summary{Errors: 2}, 3, nil, "2 messages could not be read"},
+		{"refused", sweep.Summary{Failed: 1, Failures: []error{refused}}, 3,
+			[]string{"triage: error: invitation inv:1: STORE: NO [SERVERBUG] try later"}, "the actions of 1 invitation failed"},
+		{"more failed than told", sweep.Summary{Errors: 1, Failed: 25, Failures: []error{refused}}, 3,
+			[]string{"triage: error: invitation inv:1", "triage: error: the actions of 24 more invitations failed"}, "1 message could not be read; the actions of 25 invitations failed"},
+		{"cannot move", sweep.Summary{Failed: 2, Failures: []error{refused, cannot}}, 1,
+			[]string{"inv:1", "invitation inv:2: move LinkedIn/Ignore: the server supports neither MOVE nor UIDPLUS"}, `account "work": its server has neither MOVE nor UIDPLUS`},
+	}
+	for _, tt := range tests {
+		var stderr bytes.Buffer
+		err := sweepOutcome(acct, tt.sum, &stderr)
+		if got := exitCode(context.Background(), err, io.Discard); got != tt.code {
+			t.Errorf("%s: exit code %d (%v), want %d", tt.name, got, err, tt.code)
+		}
+		if tt.errSubstr == "" && err != nil || err != nil && !strings.Contains(err.Error(), tt.errSubstr) {
+			t.Errorf("%s: error %v, want one saying %q", tt.name, err, tt.errSubstr)
+		}
+		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+		if len(tt.lines) == 0 && stderr.Len() != 0 || len(tt.lines) > 0 && len(lines) != len(tt.lines) {
+			t.Errorf("%s: stderr\n%s\nwant %d lines", tt.name, stderr.String(), len(tt.lines))
+			continue
+		}
+		for i, want := range tt.lines {
+			if !strings.Contains(lines[i], want) {
+				t.Errorf("%s: stderr line %d = %q, want it to say %q", tt.name, i+1, lines[i], want)
+			}
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -137,8 +138,28 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 	if !opts.Apply && opts.JSON {
 		fmt.Fprintf(stderr, "triage: hint: %s\n", dryRunNote(sum, applyCommand(opts)))
 	}
-	if sum.Errors > 0 {
-		return partialError{unreadable: sum.Errors}
+	return sweepOutcome(acct, sum, stderr)
+}
+
+// sweepOutcome reports the actions that failed, one line each, and
+// returns the error the sweep ends with: a config error when the config
+// asks this server for moves it cannot make (every later run would fail
+// the same way), a partial one when messages could not be read or
+// actions failed, else nil.
+func sweepOutcome(acct inbox.Account, sum sweep.Summary, stderr io.Writer) error {
+	cannotMove := false
+	for _, err := range sum.Failures {
+		fmt.Fprintf(stderr, "triage: error: %v\n", err)
+		cannotMove = cannotMove || errors.Is(err, inbox.ErrCannotMove)
+	}
+	if n := sum.Failed - len(sum.Failures); n > 0 {
+		fmt.Fprintf(stderr, "triage: error: the actions of %d more invitations failed (--verbose shows them)\n", n)
+	}
+	if cannotMove {
+		return configError{fmt.Errorf("account %q: its server has neither MOVE nor UIDPLUS, so triage cannot move messages there: the invitations to move stay pending; use keyword or copy_to instead of move_to in [actions]", acct.Name)}
+	}
+	if sum.Errors > 0 || sum.Failed > 0 {
+		return partialError{unreadable: sum.Errors, failed: sum.Failed}
 	}
 	return nil
 }
@@ -417,6 +438,9 @@ func printSummary(stderr io.Writer, a inbox.Account, s sweep.Summary, apply bool
 	}
 	if s.Errors > 0 {
 		parts = append(parts, fmt.Sprintf("%d unreadable", s.Errors))
+	}
+	if s.Failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d failed", s.Failed))
 	}
 	parts = append(parts, fmt.Sprintf("%d pending", s.Pending))
 	if apply || s.Applied > 0 {

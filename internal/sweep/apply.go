@@ -501,9 +501,15 @@ func (s *sweeper) skip(key, note string, out map[string]outcome) {
 	s.log.Warn("actions skipped", "key", key, "why", note)
 }
 
+// maxFailures is how many failures a Summary keeps.
+const maxFailures = 20
+
 // fail counts an action that failed and stays open for the next run.
 func (s *sweeper) fail(key string, err error) {
-	s.sum.Errors++
+	s.sum.Failed++
+	if len(s.sum.Failures) < maxFailures {
+		s.sum.Failures = append(s.sum.Failures, fmt.Errorf("invitation %s: %w", key, err))
+	}
 	s.log.Error("actions failed", "key", key, "err", err)
 }
 

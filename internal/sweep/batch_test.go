@@ -1,8 +1,12 @@
 package sweep
 
 import (
+	"errors"
 	"testing"
 
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/triagehq/triage/internal/inbox"
 	"github.com/triagehq/triage/internal/policy"
 )
 
@@ -58,5 +62,48 @@ func TestApplyBatchesCommands(t *testing.T) {
 				t.Errorf("%s uid %d lacks %s", box, m.UID, kw)
 			}
 		}
+	}
+}
+
+// On a server with neither MOVE nor UIDPLUS, --apply refuses the
+// invitations whose actions move (they stay pending, each failure says
+// why, and nothing is counted as unreadable), and still carries out the
+// others.
+func TestApplyCannotMove(t *testing.T) {
+	ms := newMemServerCaps(t, imap.CapSet{imap.CapIMAP4rev1: {}})
+	for _, fx := range []string{fx2011, fx2016, fx2022, fx2023, fx2025, fx2026} {
+		ms.deliver("INBOX", fixture(t, fx))
+	}
+	o := memOptions(t, ms, "INBOX") // ignore moves to LinkedIn/Ignore
+	dry, entries := run(t, o)
+	fresh, _ := invitations(entries)
+	moving := 0
+	for _, e := range fresh {
+		if e.Verdict == policy.Ignore {
+			moving++
+		}
+	}
+	if moving == 0 || moving == dry.New {
+		t.Fatalf("dry sweep: %d of %d invitations ignored, want some and not all", moving, dry.New)
+	}
+
+	o.Apply = true
+	sum, _ := run(t, o)
+	if sum.Failed != moving || sum.Applied != dry.New-moving || sum.Errors != 0 || sum.Pending != moving {
+		t.Errorf("--apply: %d failed, %d applied, %d unreadable, %d pending; want %d, %d, 0, %d", sum.Failed, sum.Applied, sum.Errors, sum.Pending, moving, dry.New-moving, moving)
+	}
+	if len(sum.Failures) != moving {
+		t.Fatalf("--apply: %d failures told, want %d", len(sum.Failures), moving)
+	}
+	for _, err := range sum.Failures {
+		if !errors.Is(err, inbox.ErrCannotMove) {
+			t.Errorf("failure %v is not ErrCannotMove", err)
+		}
+	}
+	if n := ms.count("MOVE") + ms.count("COPY") + ms.count("EXPUNGE"); n != 0 {
+		t.Errorf("--apply sent %d MOVE, COPY or EXPUNGE to a server that cannot move", n)
+	}
+	if n := len(ms.messages("INBOX")); n != 6 {
+		t.Errorf("INBOX holds %d messages after --apply, want all 6", n)
 	}
 }

@@ -122,6 +122,12 @@ const (
 
 func newMemServer(t testing.TB) *memServer {
 	t.Helper()
+	return newMemServerCaps(t, imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}, imap.CapUIDPlus: {}})
+}
+
+// newMemServerCaps is newMemServer announcing caps.
+func newMemServerCaps(t testing.TB, caps imap.CapSet) *memServer {
+	t.Helper()
 	ms := &memServer{t: t, user: imapmemserver.NewUser(memUser, memPassword)}
 	if err := ms.user.Create("INBOX", nil); err != nil {
 		t.Fatal(err)
@@ -134,7 +140,7 @@ func newMemServer(t testing.TB) *memServer {
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
 			return &memSession{srv: ms}, nil, nil
 		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}, imap.CapUIDPlus: {}},
+		Caps:         caps,
 		InsecureAuth: true,
 		Logger:       log.New(io.Discard, "", 0),
 	})

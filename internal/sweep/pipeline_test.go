@@ -104,7 +104,7 @@ func TestPipelineSameAsSequential(t *testing.T) {
 	seqSum, seq := sweep(1)
 	for _, parallel := range []int{0, 4} {
 		sum, got := sweep(parallel)
-		if sum != seqSum {
+		if !reflect.DeepEqual(sum, seqSum) {
 			t.Errorf("parallel %d: summary %+v, want %+v as one at a time", parallel, sum, seqSum)
 		}
 		if !reflect.DeepEqual(got, seq) {

@@ -117,10 +117,16 @@ type Summary struct {
 	Reminders int
 	// NotInvitations is how many fetched messages are not invitations.
 	NotInvitations int
-	// Errors is how many messages could not be read or recorded, and how
-	// many actions failed. When it is not zero the sweep is partial: Run
-	// still returns a nil error, and the CLI exits with code 3.
+	// Errors is how many messages could not be read or recorded. When it
+	// is not zero the sweep is partial: Run still returns a nil error,
+	// and the CLI exits with code 3.
 	Errors int
+	// Failed is how many invitations' actions failed in this Run (a
+	// server refusal, a move the server cannot make); they stay open, and
+	// the next applying Run tries them again. Failures holds what went
+	// wrong, for the first maxFailures of them.
+	Failed   int
+	Failures []error
 	// Pending is how many invitations still have actions to carry out
 	// when the Run ends.
 	Pending int
