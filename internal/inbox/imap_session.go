@@ -9,7 +9,6 @@ import (
 	"iter"
 	"math"
 	"net"
-	"net/mail"
 	"slices"
 	"strconv"
 	"strings"
@@ -370,7 +369,8 @@ func consumeBodies(cmd *imapclient.FetchCommand, metas map[uint32]msgMeta, fn fu
 
 // FindByMessageID returns the UIDs of the messages in the selected mailbox
 // whose Message-ID is id (with or without angle brackets). The server's
-// substring match is checked against the header itself.
+// substring match is checked against the header itself, read as Parse
+// reads a Message-ID.
 func (s *Session) FindByMessageID(ctx context.Context, id string) ([]uint32, error) {
 	id = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(id), "<"), ">")
 	if id == "" {
@@ -404,13 +404,9 @@ func (s *Session) FindByMessageID(ctx context.Context, id string) ([]uint32, err
 	}
 	var uids []uint32
 	for _, b := range bufs {
-		hdr := b.FindBodySection(section)
-		m, err := mail.ReadMessage(bytes.NewReader(append(bytes.TrimRight(hdr, "\r\n"), "\r\n\r\n"...)))
-		if err != nil {
-			continue
-		}
-		got := strings.TrimSpace(m.Header.Get("Message-Id"))
-		if strings.TrimSuffix(strings.TrimPrefix(got, "<"), ">") == id {
+		// Read as Parse reads it, so an ID Parse gave is found again
+		// whatever the header holds beside it (a comment, folding).
+		if headerMessageID(b.FindBodySection(section)) == id {
 			uids = append(uids, uint32(b.UID))
 		}
 	}

@@ -512,6 +512,24 @@ func TestFindByMessageID(t *testing.T) {
 	if got, err := s.FindByMessageID(ctx, "missing@linkedin.com"); err != nil || len(got) != 0 {
 		t.Errorf("FindByMessageID(missing) = %v, %v, want none", got, err)
 	}
+
+	// A Message-ID with a comment beside it, and one folded: found by the
+	// ID Parse reads from the same message.
+	for _, field := range []string{"<cmt@linkedin.com> (relayed by mx1)", "\r\n <folded@linkedin.com>"} {
+		raw := []byte("From: LinkedIn <invitations@linkedin.com>\r\nSubject: C wants to connect\r\nMessage-ID: " + field +
+			"\r\nDate: Tue, 04 Mar 2025 10:00:00 +0000\r\nContent-Type: text/plain\r\n\r\nc\r\n")
+		uid := ts.add("INBOX", raw)
+		msg, _ := ParseBytes(raw)
+		if msg.MessageID == "" || strings.ContainsAny(msg.MessageID, "<> ") {
+			t.Fatalf("Parse read Message-ID %q from %q", msg.MessageID, field)
+		}
+		if _, err := s.Select(ctx, "INBOX"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.FindByMessageID(ctx, msg.MessageID); err != nil || !slices.Equal(got, []uint32{uid}) {
+			t.Errorf("FindByMessageID(%q) of a header %q = %v, %v, want [%d]", msg.MessageID, field, got, err, uid)
+		}
+	}
 }
 
 // mailboxUIDs lists the UIDs in mailbox and their flags, through a
