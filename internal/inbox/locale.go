@@ -3,6 +3,7 @@ package inbox
 import (
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -500,7 +501,37 @@ func IsDefaultNote(note string) bool {
 			return true
 		}
 	}
+	// The stock text signed, as older invitations were: "... on
+	// LinkedIn.\n\n- Jane Doe".
+	if rest, ok := cutSignature(note); ok {
+		return IsDefaultNote(rest)
+	}
 	return false
+}
+
+// cutSignature splits a signature off the end of a note: a last line, or
+// the part after a last " - ", that is a name (at most five words of
+// letters, with a dash before it or not). ok is false when there is none.
+func cutSignature(note string) (rest string, ok bool) {
+	i := strings.LastIndexByte(note, '\n')
+	sep := 1
+	if j := strings.LastIndex(note, " - "); j > i {
+		i, sep = j, 3
+	}
+	if i <= 0 {
+		return "", false
+	}
+	sig := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(note[i+sep:]), "-–—~ "))
+	words := strings.Fields(sig)
+	if len(words) == 0 || len(words) > 5 || len(sig) > 60 {
+		return "", false
+	}
+	for _, r := range sig {
+		if !unicode.IsLetter(r) && r != ' ' && r != '.' && r != '\'' && r != '’' && r != '-' {
+			return "", false
+		}
+	}
+	return strings.TrimSpace(note[:i]), true
 }
 
 // isPYMKHeading reports whether a line is the heading of a "people you may

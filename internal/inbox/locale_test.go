@@ -16,6 +16,14 @@ func TestIsDefaultNote(t *testing.T) {
 		{"Hi Dana, I'd like to join your LinkedIn network to discuss your dbt talk.", false},
 		{"Hi Dana,", false},
 		{"", false},
+		// Signed, as older invitations were.
+		{"I'd like to add you to my professional network on LinkedIn.\n\n- Mark Davies", true},
+		{"Hi Priya,\nI'd like to join your LinkedIn network.\n-Ahmed", true},
+		{"I'd like to add you to my professional network on LinkedIn. - Zoë O'Brien-Smith", true},
+		{"Vorrei collegarmi con te su LinkedIn.\n— Dott. Marco Rossi", true},
+		{"I'd like to join your LinkedIn network.\nWe met at GopherCon, by the way.", false},
+		{"I'd like to join your LinkedIn network.\n- see my site https://example.com", false},
+		{"- Mark Davies", false},
 	} {
 		if got := IsDefaultNote(tt.note); got != tt.want {
 			t.Errorf("IsDefaultNote(%q) = %v, want %v", tt.note, got, tt.want)

@@ -133,6 +133,33 @@ var noteSets = []noteSet{
 		floor:      0.88,
 		provenance: "held out, never tuned on: first score 91/100 = 91%",
 	},
+	// Blind set 4: held out like blind3, written on 2026-12-07 without
+	// reading the classifier, to another recipient (a sales VP at a
+	// payments company), with deliberate hard cases (pitches dressed as
+	// compliments, partnership offers, vague and specific recruiters) and
+	// notes in four other languages. Its first run scored 83/100 = 83%.
+	// Two misses were LinkedIn's stock text signed "- Name", which the
+	// stock-text check then learnt (inbox.IsDefaultNote: 85/100, and 92
+	// on blind3). The other misses are mostly where labels differ from
+	// the earlier sets' (the recipient's company or topic named with no
+	// other reason: personalised there, generic here); making those
+	// generic cost 7-8 points on every other set, so the classifier was
+	// left as it was. The floor is the first score minus 3 points.
+	{
+		name:  "blind4",
+		files: []string{"testdata/blind4.tsv"},
+		me: Me{
+			Name:      "Priya Raman",
+			Role:      "VP of Sales",
+			Companies: []string{"Kestrel Payments"},
+			Schools:   []string{"University of Manchester"},
+			Topics:    []string{"B2B sales", "payments", "revenue operations", "fintech partnerships"},
+			Locations: []string{"Manchester", "London"},
+		},
+		count:      100,
+		floor:      0.80,
+		provenance: "held out: first score 83/100 = 83%; only signed stock texts fixed since",
+	},
 }
 
 // labelledNote is one line of a class<TAB>note file.
