@@ -20,12 +20,14 @@ import (
 //
 //	tag(8, big-endian) verdict(1) len(Message-ID)(uvarint) Message-ID line
 //
-// A line is only ever written by save, from the very record it saves,
-// under the renderer's tag, and deleted with the record's index key: a
-// record changed in any way (its location, its action, a review) gets its
-// line rendered again or, when the Store has no renderer, loses it. A
-// line under another tag (another version of triage, which renders
-// differently) is not used, and the record is read instead.
+// A line is only ever written from the record it stands for, under the
+// renderer's tag: by save, from the very record it saves, or by FillLines
+// for a record that lacks one (in the transaction that reads it); and it
+// is deleted with the record's index key: a record changed in any way (its
+// location, its action, a review) gets its line rendered again or, when
+// the Store has no renderer, loses it. A line under another tag (another
+// version of triage, which renders differently) or damaged is not used,
+// and the record is read instead.
 
 // lineFill is how full bbolt fills the pages of the "line" bucket.
 const lineFill = 0.9
