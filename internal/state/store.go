@@ -384,8 +384,8 @@ func (t *Tx) init() error {
 		// Schema 4 added the "line" bucket, empty until records are
 		// saved, and the "multi" bucket. An older triage that is
 		// sweeping opened the file before this upgrade and would go on
-		// saving without keeping "multi": OpenOptions holds every
-		// account's sweep lock around this upgrade.
+		// saving without keeping "multi": upgrade holds every sweep
+		// lock around this one.
 		err := t.tx.Bucket(bucketAccts).ForEachBucket(func(name []byte) error {
 			acct := t.tx.Bucket(bucketAccts).Bucket(name)
 			if _, err := acct.CreateBucketIfNotExists(bucketLine); err != nil {
