@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message"
@@ -197,12 +198,11 @@ func messageID(mh mail.Header) string {
 // has none (RFC 5322 section 3.6.4), and one a broken mailer wrote (a NUL
 // above all) could not be searched for over IMAP nor kept as a key.
 func withoutControls(s string) string {
-	isControl := func(r rune) bool { return r < 0x20 || r == 0x7f }
-	if !strings.ContainsFunc(s, isControl) {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if isControl(r) {
+		if unicode.IsControl(r) {
 			return -1
 		}
 		return r

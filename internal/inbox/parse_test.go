@@ -488,6 +488,7 @@ func TestMessageIDWithoutControls(t *testing.T) {
 		{"<ab@x.example>", "ab@x.example"},
 		{"<a\x00b@x.example>", "ab@x.example"},
 		{"<a\x01\x7fb@x.example>", "ab@x.example"},
+		{"<a\u0085b@x.example>", "ab@x.example"},
 		{"a\x00b@x.example", "ab@x.example"},
 	} {
 		hdr := "From: Jane <invitations@linkedin.com>\r\nMessage-ID: " + tc.field + "\r\nSubject: Hi\r\n"

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -127,20 +128,12 @@ func (s *Store) holdIdleLocks() (release func(), err error) {
 	return release, nil
 }
 
-// accountOfLockName undoes lockName.
+// accountOfLockName undoes lockName, whose %XX escapes are URL escapes.
 func accountOfLockName(name string) string {
-	var b strings.Builder
-	for i := 0; i < len(name); i++ {
-		if name[i] == '%' && i+2 < len(name) {
-			if v, err := strconv.ParseUint(name[i+1:i+3], 16, 8); err == nil {
-				b.WriteByte(byte(v))
-				i += 2
-				continue
-			}
-		}
-		b.WriteByte(name[i])
+	if account, err := url.PathUnescape(name); err == nil {
+		return account
 	}
-	return b.String()
+	return name
 }
 
 // lockName turns an account name into a file name part: letters, digits,
