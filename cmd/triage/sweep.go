@@ -296,8 +296,9 @@ func sweepAndPrint(ctx context.Context, o sweep.Options, asJSON bool, heading st
 }
 
 // carriedHeading introduces the invitations of earlier sweeps whose
-// actions are still pending (or were applied by this one).
-const carriedHeading = "From earlier sweeps:"
+// actions are still pending (or were applied by this one), and the
+// reminders of recorded invitations, filed as their invitations are.
+const carriedHeading = "From earlier sweeps, and reminders:"
 
 type sweepPrinter interface {
 	write(e report.Entry) error
@@ -335,7 +336,7 @@ func (p *paragraphs) write(s string) error {
 // decided, ending with its actions ("would: keyword $Triage_clarify" in a
 // dry run, "done: ..." once applied), a line per message that is not an
 // invitation, a tally of those, then a short entry per invitation carried
-// over from an earlier sweep.
+// over from an earlier sweep and per reminder to file.
 type humanSweep struct {
 	out     *paragraphs
 	diag    io.Writer
@@ -389,7 +390,11 @@ func (h *humanSweep) writeCarried(e report.Entry) error {
 	if name == "" {
 		name = "(name unknown)"
 	}
-	fmt.Fprintf(&b, "%s · %s · score %d\n", name, a.Verdict, a.Score)
+	fmt.Fprintf(&b, "%s · %s · score %d", name, a.Verdict, a.Score)
+	if a.Reminder {
+		b.WriteString(" · reminder")
+	}
+	b.WriteString("\n")
 	writeActions(&b, e, h.apply)
 	fmt.Fprintf(&b, "  Source: %s\n", e.Source)
 	return h.out.write(b.String())

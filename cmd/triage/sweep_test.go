@@ -480,14 +480,18 @@ func TestSweepFlagsAfterArgs(t *testing.T) {
 }
 
 // TestHumanSweep checks the human form of a sweep on records made here:
-// actions inside the block, carried-over ones short, the tally between.
+// actions inside the block, carried-over ones and reminders short, the
+// tally between.
 func TestHumanSweep(t *testing.T) {
 	yes, no := true, false
 	a := &report.Assessment{Inviter: report.Inviter{Name: "Sam Okafor"}, Score: 1, Verdict: policy.Clarify}
+	rem := *a
+	rem.Reminder = true
 	entries := []report.Entry{
 		{Source: "imap://w/INBOX;UIDVALIDITY=7/;UID=3", Kind: report.KindInvitation, Assessment: a, New: &yes, Actions: []string{"keyword $Triage_clarify", "move LinkedIn/Clarify"}, Applied: &no},
 		{Source: "imap://w/INBOX;UIDVALIDITY=7/;UID=4", Kind: report.KindNotInvitation, Subject: "Marina accepted your invitation", New: &yes},
 		{Source: "imap://w/INBOX;UIDVALIDITY=7/;UID=1", Kind: report.KindInvitation, Assessment: a, New: &no, Actions: []string{"keyword $Triage_clarify"}, Applied: &no},
+		{Source: "imap://w/INBOX;UIDVALIDITY=7/;UID=5", Kind: report.KindInvitation, Assessment: &rem, New: &no, Actions: []string{"keyword $Triage_clarify"}, Applied: &no},
 	}
 	tests := []struct {
 		apply   bool
@@ -498,12 +502,14 @@ func TestHumanSweep(t *testing.T) {
 			"  would: keyword $Triage_clarify\n  would: move LinkedIn/Clarify\n\n" +
 			"imap://w/INBOX;UIDVALIDITY=7/;UID=4: not an invitation (\"Marina accepted your invitation\")\n\n" +
 			"1 invitation: 0 accept, 0 ignore, 1 clarify; 1 not an invitation\n\n" +
-			carriedHeading + "\n\nSam Okafor · clarify · score 1\n  would: keyword $Triage_clarify\n  Source: imap://w/INBOX;UIDVALIDITY=7/;UID=1\n"},
+			carriedHeading + "\n\nSam Okafor · clarify · score 1\n  would: keyword $Triage_clarify\n  Source: imap://w/INBOX;UIDVALIDITY=7/;UID=1\n" +
+			"\nSam Okafor · clarify · score 1 · reminder\n  would: keyword $Triage_clarify\n  Source: imap://w/INBOX;UIDVALIDITY=7/;UID=5\n"},
 		{true, true, "Sam Okafor · clarify · score 1\n  Note: none\n  Source: imap://w/INBOX;UIDVALIDITY=7/;UID=3\n" +
 			"  done: keyword $Triage_clarify\n  done: move LinkedIn/Clarify\n\n" +
 			"imap://w/INBOX;UIDVALIDITY=7/;UID=4: not an invitation (\"Marina accepted your invitation\")\n\n" +
 			"1 invitation: 0 accept, 0 ignore, 1 clarify; 1 not an invitation\n\n" +
-			carriedHeading + "\n\nSam Okafor · clarify · score 1\n  done: keyword $Triage_clarify\n  Source: imap://w/INBOX;UIDVALIDITY=7/;UID=1\n"},
+			carriedHeading + "\n\nSam Okafor · clarify · score 1\n  done: keyword $Triage_clarify\n  Source: imap://w/INBOX;UIDVALIDITY=7/;UID=1\n" +
+			"\nSam Okafor · clarify · score 1 · reminder\n  done: keyword $Triage_clarify\n  Source: imap://w/INBOX;UIDVALIDITY=7/;UID=5\n"},
 	}
 	for _, tt := range tests {
 		var out, diag bytes.Buffer
@@ -577,7 +583,8 @@ func TestSweepPartial(t *testing.T) {
 		t.Fatal(err)
 	}
 	// An invitation already decided comes again in a new email (new
-	// Message-ID, same invitation ID): a reminder, not a second decision.
+	// Message-ID, same invitation ID): a reminder, not a second decision,
+	// whose message is to be filed as the invitation was.
 	now := time.Now()
 	badUID, err := e.srv.Append(bad, now)
 	if err != nil {
@@ -590,13 +597,13 @@ func TestSweepPartial(t *testing.T) {
 	r = triage(t, e.env, "sweep", "--config", e.config)
 	r.check(t, "sweep with a truncated message", 3)
 	wantErr := fmt.Sprintf("triage: error: imap://work/INBOX;UIDVALIDITY=1/;UID=%d: message uid %d: ", badUID, badUID)
-	for _, want := range []string{wantErr, "triage: error: 1 message could not be read; the others were handled", "2 candidates, 0 new, 1 reminder, 1 unreadable"} {
+	for _, want := range []string{wantErr, "triage: error: 1 message could not be read; the others were handled", "2 candidates, 0 new, 1 reminder, 1 unreadable, 1 pending"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("partial sweep's stderr lacks %q:\n%s", want, r.stderr)
 		}
 	}
-	if strings.Contains(r.stdout, " · score ") {
-		t.Errorf("partial sweep shows an invitation, but none is new or pending:\n%s", r.stdout)
+	if n := strings.Count(r.stdout, " · score "); n != 1 || !strings.Contains(r.stdout, " · reminder\n  would: keyword $Triage_") {
+		t.Errorf("partial sweep shows %d invitations; want the reminder alone, to be filed:\n%s", n, r.stdout)
 	}
 }
 

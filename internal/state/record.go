@@ -393,7 +393,7 @@ func (t *Tx) save(acct bucket, r Record, prev ActionState) error {
 			return fmt.Errorf("record %q: %w", r.Key, err)
 		}
 	}
-	if p := r.Inviter.ProfileURL; p != "" && prev == "" {
+	if p := r.Inviter.ProfileURL; p != "" && prev == "" && !r.IsReminder() {
 		if err := acct.Bucket(bucketProfile).Put([]byte(p), key); err != nil {
 			return fmt.Errorf("record %q: %w", r.Key, err)
 		}
@@ -512,4 +512,72 @@ func (s *Store) Records(account string) ([]Record, error) {
 // SetReview records the user's decision on a record. See Tx.SetReview.
 func (s *Store) SetReview(account, key string, rv Review) error {
 	return s.Update(func(tx *Tx) error { return tx.SetReview(account, key, rv) })
+}
+
+// reminderPrefix starts the key of a reminder's record (see FileReminder).
+const reminderPrefix = "rem:"
+
+// ReminderKey returns the key of the record that files the message with
+// messageID as a later sighting of the invitation recorded under key.
+func ReminderKey(key, messageID string) string {
+	return reminderPrefix + messageID + " " + key
+}
+
+// IsReminder reports whether r files a later message of an invitation
+// recorded under another key (see FileReminder), rather than recording an
+// invitation of its own.
+func (r Record) IsReminder() bool { return strings.HasPrefix(r.Key, reminderPrefix) }
+
+// FileReminder records that the message at loc, a reminder or a digest
+// that carried the invitation of, is to be filed as that invitation is,
+// and returns its record:
+//   - the first time, a record keyed ReminderKey(of.Key, loc.MessageID) is
+//     Added with a pending action. It carries of's inviter and decision
+//     (its review, when there is one) as they are now: it makes no
+//     decision of its own, and its history says whose reminder it is;
+//   - later, it is Unchanged, except that a record not yet acted on
+//     follows its message to a new UID, as Put does.
+//
+// Without it, a reminder's message would stay where it arrived, with no
+// keyword, after its invitation was filed. A user's review of the
+// invitation after this is not carried over to the reminder's record.
+func (t *Tx) FileReminder(account string, of Record, loc Location) (Record, PutResult, error) {
+	switch {
+	case loc.MessageID == "":
+		return Record{}, 0, fmt.Errorf("message %s uid %d: a reminder without a Message-ID cannot be recorded", loc.Mailbox, loc.UID)
+	case strings.IndexByte(loc.MessageID, 0) >= 0:
+		return Record{}, 0, fmt.Errorf("message %s uid %d: Message-ID %q holds a NUL byte", loc.Mailbox, loc.UID, loc.MessageID)
+	case of.IsReminder():
+		return Record{}, 0, fmt.Errorf("record %q is a reminder's, not an invitation's", of.Key)
+	case loc.MessageID == of.Location.MessageID:
+		return Record{}, 0, fmt.Errorf("record %q: message %s is the invitation's own, not a reminder", of.Key, loc.MessageID)
+	}
+	acct, err := t.account(account, true)
+	if err != nil {
+		return Record{}, 0, err
+	}
+	key := ReminderKey(of.Key, loc.MessageID)
+	now := t.s.now().UTC()
+	old, err := t.get(acct, account, key)
+	switch {
+	case err == nil:
+		if old.Location != loc && (old.Action.State == Pending || old.Action.State == Intent) {
+			old.Log = append(old.Log, Event{At: now, What: "relocated", Detail: fmt.Sprintf("%s uid %d -> %s uid %d", old.Location.Mailbox, old.Location.UID, loc.Mailbox, loc.UID)})
+			old.Location = loc
+			return old, Unchanged, t.save(acct, old, old.Action.State)
+		}
+		return old, Unchanged, nil
+	case !errors.Is(err, ErrNotFound):
+		return Record{}, 0, err
+	}
+	r := of
+	r.Key = key
+	r.Account = account
+	r.Location = loc
+	r.FirstSeen = now
+	r.FromReminder = true
+	r.Reminders = nil
+	r.Action = Action{State: Pending}
+	r.Log = []Event{{At: now, What: "reminder", Detail: "of " + of.Key}}
+	return r, Added, t.save(acct, r, "")
 }

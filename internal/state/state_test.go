@@ -264,6 +264,104 @@ func TestReminderKeepsDecision(t *testing.T) {
 	}
 }
 
+// A reminder's message is filed as its invitation is, by a record of its
+// own that carries the invitation's decision and makes none.
+func TestFileReminder(t *testing.T) {
+	s := newStore(t, t.TempDir())
+	orig := invitation("6900004", "orig-4@linkedin.com", "Frances Allen")
+	invRec, _ := put(t, s, NewRecord(orig, 0, decision(policy.Accept, 7), nil, loc(10, ""), t0))
+	if err := s.MarkIntent(acct, invRec.Key, []string{"keyword $Triage_accept"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkDone(acct, invRec.Key, t0); err != nil {
+		t.Fatal(err)
+	}
+	file := func(of Record, at Location) (Record, PutResult, error) {
+		var r Record
+		var res PutResult
+		err := s.Update(func(tx *Tx) (err error) {
+			r, res, err = tx.FileReminder(acct, of, at)
+			return err
+		})
+		return r, res, err
+	}
+
+	rem := invitation("6900004", "reminder-4@linkedin.com", "Frances Allen")
+	rem.Reminder = true
+	of, res := put(t, s, NewRecord(rem, 0, decision(policy.Ignore, -4), nil, loc(40, ""), t0))
+	if res != Reminded {
+		t.Fatalf("Put(reminder) = %v, want reminded", res)
+	}
+	got, res, err := file(of, loc(40, "reminder-4@linkedin.com"))
+	if err != nil || res != Added {
+		t.Fatalf("FileReminder = %v, %v; want added", res, err)
+	}
+	stored, err := s.Get(acct, ReminderKey(of.Key, "reminder-4@linkedin.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []Record{got, stored} {
+		if !r.IsReminder() || r.Suggested != policy.Accept || r.Score != 7 || !r.FromReminder ||
+			r.Location != loc(40, "reminder-4@linkedin.com") || r.Action.State != Pending || r.Inviter.Name != "Frances Allen" {
+			t.Errorf("reminder's record %s: verdict %v score %d from reminder %v at %+v, action %s, inviter %q; want the invitation's accept 7, pending, at uid 40",
+				r.Key, r.Suggested, r.Score, r.FromReminder, r.Location, r.Action.State, r.Inviter.Name)
+		}
+		for _, e := range r.Log {
+			if e.What == "decided" {
+				t.Errorf("reminder's record logs a decision: %+v", r.Log)
+			}
+		}
+	}
+	// The invitation, already done, stays done; the reminder is what is open.
+	pend, err := s.Pending(acct)
+	if err != nil || len(pend) != 1 || pend[0].Key != stored.Key {
+		t.Errorf("Pending = %d records, %v; want the reminder's alone", len(pend), err)
+	}
+	if r, _ := s.Get(acct, of.Key); r.Action.State != Done || len(r.Reminders) != 1 {
+		t.Errorf("invitation after the reminder: %s with %d reminders; want done, 1", r.Action.State, len(r.Reminders))
+	}
+
+	// Met again: unchanged; at another UID, it follows its message.
+	if _, res, err := file(of, loc(40, "reminder-4@linkedin.com")); err != nil || res != Unchanged {
+		t.Errorf("FileReminder again = %v, %v; want unchanged", res, err)
+	}
+	if r, res, err := file(of, loc(41, "reminder-4@linkedin.com")); err != nil || res != Unchanged || r.Location.UID != 41 {
+		t.Errorf("FileReminder at a new UID = %v at uid %d, %v; want unchanged at 41", res, r.Location.UID, err)
+	}
+	if n, _, err := s.PendingCount(acct); err != nil || n != 1 {
+		t.Errorf("PendingCount = %d, %v; want 1", n, err)
+	}
+
+	// The profile still leads to the invitation, not to the reminder's
+	// record: an ID-less reminder is noted on the invitation.
+	bare := rem
+	bare.InvitationID, bare.MessageID = "", "reminder-5@linkedin.com"
+	if r, res := put(t, s, NewRecord(bare, 0, decision(policy.Ignore, -4), nil, loc(55, ""), t0)); res != Reminded || r.Key != of.Key {
+		t.Errorf("Put(ID-less reminder) = %v on %q; want reminded on %q", res, r.Key, of.Key)
+	}
+	var disagree bool
+	if err := s.View(func(tx *Tx) (err error) {
+		disagree, err = tx.VerdictsDisagree(acct, "reminder-4@linkedin.com")
+		return err
+	}); err != nil || disagree {
+		t.Errorf("VerdictsDisagree(reminder) = %v, %v; want false", disagree, err)
+	}
+
+	for _, c := range []struct {
+		name string
+		of   Record
+		at   Location
+	}{
+		{"no Message-ID", of, loc(60, "")},
+		{"the invitation's own message", of, loc(10, "orig-4@linkedin.com")},
+		{"a reminder of a reminder", stored, loc(61, "reminder-6@linkedin.com")},
+	} {
+		if _, _, err := file(c.of, c.at); err == nil {
+			t.Errorf("FileReminder with %s succeeded", c.name)
+		}
+	}
+}
+
 func TestRescanRelocatesUnactedRecord(t *testing.T) {
 	s := newStore(t, t.TempDir())
 	inv := invitation("6900003", "m@linkedin.com", "Ken Thompson")

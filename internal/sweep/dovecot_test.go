@@ -217,13 +217,18 @@ func testDovecotSweep(t *testing.T, srv *dovecottest.Server, sec dovecottest.Sec
 	}
 
 	// What the dry sweep saw: 10 invitations (the digest has 3), a
-	// reminder of one of them, the acceptance notice, the newsletter and
-	// the look-alike as non-invitations, one unreadable message. Ordinary
-	// mail is not even a candidate.
+	// reminder of one of them (to be filed as it is, listed as not new),
+	// the acceptance notice, the newsletter and the look-alike as
+	// non-invitations, one unreadable message. Ordinary mail is not even
+	// a candidate.
 	fresh, carried := invitations(dry)
-	if sum.New != 10 || len(fresh) != 10 || len(carried) != 0 || sum.Reminders != 1 ||
+	if sum.New != 10 || len(fresh) != 10 || len(carried) != 1 || sum.Reminders != 1 || sum.Pending != 11 ||
 		sum.NotInvitations != 3 || sum.Errors != 1 || sum.Candidates != 15-2 {
-		t.Errorf("dry sweep: %+v, %d new entries; want 13 candidates, 10 new, 1 reminder, 3 not invitations, 1 error", sum, len(fresh))
+		t.Errorf("dry sweep: %+v, %d new and %d other entries; want 13 candidates, 10 new, 1 reminder, 11 pending, 3 not invitations, 1 error", sum, len(fresh), len(carried))
+	}
+	const reminderID = "reminder-again@linkedin.com"
+	if len(carried) == 1 && (carried[0].MessageID != reminderID || !carried[0].Reminder || len(carried[0].Actions) == 0) {
+		t.Errorf("dry sweep listed %s (reminder %v, actions %q); want the second reminder, with its invitation's actions", carried[0].MessageID, carried[0].Reminder, carried[0].Actions)
 	}
 	notInv := kinds(dry, report.KindNotInvitation)
 	acceptedID := messageIDOf(t, fixture(t, fxAccepted))
@@ -248,6 +253,16 @@ func testDovecotSweep(t *testing.T, srv *dovecottest.Server, sec dovecottest.Sec
 		}
 		listed[key], verdicts[key], msgOf[key] = e.Actions, e.Verdict, e.MessageID
 	}
+	// The reminder goes where its invitation goes.
+	reminderOf := messageIDOf(t, fixture(t, fxReminder))
+	for key, id := range msgOf {
+		if id == reminderOf {
+			verdicts["reminder"], msgOf["reminder"] = verdicts[key], reminderID
+		}
+	}
+	if _, ok := msgOf["reminder"]; !ok {
+		t.Errorf("no invitation from %s among the dry sweep's new entries", reminderOf)
+	}
 
 	// --apply carries out exactly what the dry run listed.
 	o.Apply = true
@@ -256,8 +271,8 @@ func testDovecotSweep(t *testing.T, srv *dovecottest.Server, sec dovecottest.Sec
 	t.Logf("apply over %v: %v (%+v)", sec, time.Since(began).Round(time.Millisecond), sum)
 	fresh, carried = invitations(applied)
 	// The unreadable message is tried again (attempt 2 of 3): one error.
-	if sum.Applied != 10 || sum.Pending != 0 || sum.Errors != 1 || sum.Fetched != 1 || len(fresh) != 0 || len(carried) != 10 {
-		t.Errorf("apply: %+v, %d new and %d carried entries; want the 10 listed actions applied and the unreadable message retried", sum, len(fresh), len(carried))
+	if sum.Applied != 11 || sum.Pending != 0 || sum.Errors != 1 || sum.Fetched != 1 || len(fresh) != 0 || len(carried) != 11 {
+		t.Errorf("apply: %+v, %d new and %d carried entries; want the 11 listed actions applied and the unreadable message retried", sum, len(fresh), len(carried))
 	}
 	for _, e := range carried {
 		key := e.InvitationID
@@ -315,10 +330,11 @@ func testDovecotSweep(t *testing.T, srv *dovecottest.Server, sec dovecottest.Sec
 	}
 }
 
-// invitationFixture names the seeded messages whose invitations are acted
-// on (the second reminder is recorded on its invitation, not acted on).
+// invitationFixture names the seeded messages that are acted on: those
+// with invitations, and the second reminder, filed as its invitation is.
 var invitationFixture = map[string]bool{
 	fx2011: true, fx2016: true, fx2022: true, fx2023: true, fx2025: true, fx2026: true, fxReminder: true, fxDigest: true,
+	"reminder-again": true,
 }
 
 func messageIDOf(t *testing.T, raw []byte) string {

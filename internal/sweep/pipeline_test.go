@@ -79,9 +79,18 @@ func TestPipelineSameAsSequential(t *testing.T) {
 			}
 			out = append(out, string(b))
 		}
-		// Entries come in UID order, each unreadable message as an error.
-		var uids, errUIDs []uint32
+		// Entries come in UID order, each unreadable message as an error,
+		// then the reminders to file, listed with the pending actions of
+		// earlier sweeps, in UID order too.
+		var uids, remUIDs, errUIDs []uint32
 		for _, e := range entries {
+			if e.Kind == report.KindInvitation && !*e.New {
+				remUIDs = append(remUIDs, uidOf(t, e.Source))
+				continue
+			}
+			if len(remUIDs) > 0 {
+				t.Errorf("parallel %d: entry %s after the listing of pending actions", parallel, e.Source)
+			}
 			uids = append(uids, uidOf(t, e.Source))
 			if e.Kind == report.KindError {
 				errUIDs = append(errUIDs, uidOf(t, e.Source))
@@ -90,8 +99,11 @@ func TestPipelineSameAsSequential(t *testing.T) {
 				}
 			}
 		}
-		if !slices.IsSorted(uids) {
-			t.Errorf("parallel %d: entries not in UID order: %v", parallel, uids)
+		if !slices.IsSorted(uids) || !slices.IsSorted(remUIDs) {
+			t.Errorf("parallel %d: entries not in UID order: %v then %v", parallel, uids, remUIDs)
+		}
+		if len(remUIDs) != sum.Reminders {
+			t.Errorf("parallel %d: %d reminders listed to be filed, want %d", parallel, len(remUIDs), sum.Reminders)
 		}
 		if !slices.Equal(errUIDs, broken) {
 			t.Errorf("parallel %d: error entries for UIDs %v, want %v", parallel, errUIDs, broken)

@@ -18,7 +18,9 @@
 //  4. it parses each message and decides each new invitation with the
 //     policy, recording a batch of messages in one store transaction. An
 //     invitation already recorded (a reminder, a digest repeating it, a
-//     rescan) makes no second decision. A message that cannot be read is
+//     rescan) makes no second decision; a later message that carries it
+//     gets a pending action of its own, to be filed as the invitation is
+//     (state.Tx.FileReminder). A message that cannot be read is
 //     recorded as an error and tried again by the next sweeps, up to
 //     state.DefaultMaxAttempts times, without holding back the position;
 //  5. it advances the position;
@@ -30,8 +32,9 @@
 //     skipped, with a note, and not retried;
 //  7. it emits one report.Entry per new invitation (New true), per
 //     message that is not an invitation or could not be read, and per
-//     invitation whose action was pending from an earlier sweep (New
-//     false), each invitation with the actions exactly as Apply takes them.
+//     invitation whose action was pending from an earlier sweep or is a
+//     reminder's (New false), each with the actions exactly as Apply takes
+//     them.
 //
 // Nothing in the mailbox changes without Options.Apply, nothing is ever
 // deleted, and no LinkedIn link is followed. The store is never held
@@ -474,6 +477,23 @@ func (s *sweeper) record(tx *state.Tx, p parsed, retried bool) ([]keyed, error) 
 		}
 		if stored.Location == loc {
 			here = append(here, stored)
+		}
+		// A later message of a recorded invitation (a reminder, or a
+		// digest repeating it) is filed as the invitation is, by a
+		// record of its own, listed with the pending actions of earlier
+		// sweeps since nothing is decided on it. One recorded before
+		// reminders were filed gets its record when --all meets it.
+		if res != state.Added && loc.MessageID != "" && stored.Location.MessageID != loc.MessageID {
+			rem, rres, err := tx.FileReminder(s.name, stored, loc)
+			if err != nil {
+				return nil, err
+			}
+			if rres == state.Added {
+				s.log.Info("reminder to file", "key", rem.Key, "uid", p.uid, "verdict", rem.EffectiveVerdict())
+			}
+			if rem.Location == loc {
+				here = append(here, rem)
+			}
 		}
 	}
 	disagree := disagrees(here)

@@ -182,35 +182,132 @@ func countEvents(r state.Record, what string) int {
 	return n
 }
 
-// LinkedIn sends the same invitation again as a reminder: it is recorded on
-// the invitation, with no second decision and no new entry.
-func TestReminderNoSecondDecision(t *testing.T) {
+// filedOnce delivers raw and sweeps it with --apply, with options where
+// every verdict moves its message to LinkedIn/Filed (so where a message
+// ends up shows what was done to it), and returns the server, the options
+// (Apply set) and the summary.
+func filedOnce(t *testing.T, raw []byte) (*memServer, Options, Summary) {
+	t.Helper()
 	ms := newMemServer(t)
-	raw := fixture(t, fxReminder)
 	ms.deliver("INBOX", raw)
 	o := memOptions(t, ms, "INBOX")
-	if sum, _ := run(t, o); sum.New != 1 {
-		t.Fatalf("first sweep: %+v, want 1 new", sum)
+	for _, a := range []*inbox.Action{&o.Actions.Accept, &o.Actions.Ignore, &o.Actions.Clarify} {
+		a.MoveTo = "LinkedIn/Filed"
 	}
-	uid := ms.deliver("INBOX", withMessageID(t, raw, "second-reminder@linkedin.com"))
+	o.Apply = true
+	sum, _ := run(t, o)
+	return ms, o, sum
+}
+
+// sweepCopy delivers raw again with the Message-ID id and sweeps without
+// --apply; it returns the summary and the new and other invitation
+// entries.
+func sweepCopy(t *testing.T, ms *memServer, o Options, raw []byte, id string) (Summary, []report.Entry, []report.Entry) {
+	t.Helper()
+	ms.deliver("INBOX", withMessageID(t, raw, id))
+	o.Apply = false
 	sum, entries := run(t, o)
 	fresh, carried := invitations(entries)
-	if sum.New != 0 || sum.Reminders != 1 || len(fresh) != 0 || len(carried) != 1 {
-		t.Fatalf("after the reminder: %+v, %d new, %d carried; want 1 reminder, nothing new", sum, len(fresh), len(carried))
+	return sum, fresh, carried
+}
+
+// LinkedIn sends the same invitation again as a reminder: it is recorded on
+// the invitation, with no second decision, and its message is filed as the
+// invitation's was: listed as a pending action (not new) by a dry run,
+// carried out by --apply, once.
+func TestReminderFiledAsItsInvitation(t *testing.T) {
+	raw := fixture(t, fxReminder)
+	ms, o, sum := filedOnce(t, raw)
+	if sum.New != 1 || sum.Applied != 1 {
+		t.Fatalf("first sweep: %+v, want 1 new, applied", sum)
 	}
-	r, err := openStore(t, o.StoreDir).Get("mem", "inv:7312347649078515867")
+	const again = "second-reminder@linkedin.com"
+	sum, fresh, carried := sweepCopy(t, ms, o, raw, again)
+	if sum.New != 0 || sum.Reminders != 1 || sum.Pending != 1 || len(fresh) != 0 || len(carried) != 1 {
+		t.Fatalf("dry sweep after the reminder: %+v, %d new, %d other entries; want 1 reminder pending, nothing new", sum, len(fresh), len(carried))
+	}
+	st := openStore(t, o.StoreDir)
+	r, err := st.Get("mem", "inv:7312347649078515867")
 	if err != nil {
 		t.Fatal(err)
-	}
-	if len(r.Reminders) != 1 || r.Reminders[0].Location.UID != uid || r.Reminders[0].Location.MessageID != "second-reminder@linkedin.com" {
-		t.Errorf("record reminders = %+v, want the message at uid %d", r.Reminders, uid)
 	}
 	if n := countEvents(r, "decided"); n != 1 {
 		t.Errorf("record decided %d times, want once", n)
 	}
-	// The carried-over entry is the original decision, at the original message.
-	if carried[0].Source != inbox.Source("mem", "INBOX", 1, 1) || carried[0].Verdict != r.Suggested {
-		t.Errorf("carried entry %s verdict %v, want uid 1 verdict %v", carried[0].Source, carried[0].Verdict, r.Suggested)
+	if len(r.Reminders) != 1 || r.Reminders[0].Location.MessageID != again {
+		t.Errorf("record reminders = %+v, want %s", r.Reminders, again)
+	}
+	e := carried[0]
+	wantSteps := o.Actions.For(r.Suggested).Steps(true)
+	if e.Source != inbox.Source("mem", "INBOX", 1, 2) || e.MessageID != again || !e.Reminder ||
+		e.Verdict != r.Suggested || e.Score != r.Score || !slices.Equal(e.Actions, wantSteps) || e.Applied == nil || *e.Applied {
+		t.Errorf("listed %s %s reminder=%v verdict %v score %d actions %q applied %v; want uid 2, the invitation's verdict %v and score %d, actions %q, not applied",
+			e.Source, e.MessageID, e.Reminder, e.Verdict, e.Score, e.Actions, show(e.Applied), r.Suggested, r.Score, wantSteps)
+	}
+
+	o.Apply = true
+	sum, entries := run(t, o)
+	if _, carried = invitations(entries); sum.Applied != 1 || sum.Pending != 0 || len(carried) != 1 || !*carried[0].Applied {
+		t.Fatalf("apply: %+v, %d entries; want the reminder's actions applied", sum, len(carried))
+	}
+	if inb := ms.messages("INBOX"); len(inb) != 0 {
+		t.Errorf("INBOX holds %+v after --apply; want both messages filed", inb)
+	}
+	filed := ms.messages("LinkedIn/Filed")
+	kw := o.Actions.For(r.Suggested).Keyword
+	if len(filed) != 2 || !filed[0].has(kw) || !filed[1].has(kw) {
+		t.Errorf("LinkedIn/Filed holds %+v; want the invitation and its reminder, with %s", filed, kw)
+	}
+
+	// Nothing is done twice, not even when the mailbox is swept again
+	// from the start.
+	o.All = true
+	acted := ms.count("STORE") + ms.count("MOVE")
+	if sum, entries = run(t, o); sum.Applied != 0 || sum.Pending != 0 || sum.New != 0 || len(entries) != 0 {
+		t.Errorf("sweep --all --apply after it: %+v, %d entries; want nothing to do", sum, len(entries))
+	}
+	if n := ms.count("STORE") + ms.count("MOVE"); n != acted {
+		t.Errorf("the last sweep sent %d STORE or MOVE commands; want none", n-acted)
+	}
+}
+
+// A digest repeating invitations already recorded is filed as a digest
+// carrying them would be: its invitations disagree, so it gets each one's
+// keyword and does not move.
+func TestRepeatedDigestFiledByKeywords(t *testing.T) {
+	raw := fixture(t, fxDigest)
+	ms, o, first := filedOnce(t, raw)
+	if first.New < 2 || first.Applied != first.New {
+		t.Fatalf("first sweep: %+v; want the digest's invitations decided and applied", first)
+	}
+	const again = "digest-again@linkedin.com"
+	sum, _, carried := sweepCopy(t, ms, o, raw, again)
+	if sum.New != 0 || sum.Reminders != first.New || len(carried) != first.New {
+		t.Fatalf("dry sweep of the repeat: %+v, %d entries; want %d reminders listed, nothing new", sum, len(carried), first.New)
+	}
+	kws := map[string]bool{}
+	for _, e := range carried {
+		kw := o.Actions.For(e.Verdict).Keyword
+		kws[strings.ToLower(kw)] = true
+		if e.MessageID != again || !slices.Equal(e.Actions, []string{"keyword " + kw}) {
+			t.Errorf("%s listed on %s with actions %q; want %s with its keyword only", e.Inviter.Name, e.MessageID, e.Actions, again)
+		}
+	}
+	if len(kws) < 2 {
+		t.Fatalf("the digest's invitations agree (%v); the test needs them to disagree", kws)
+	}
+	o.Apply = true
+	if sum, _ = run(t, o); sum.Applied != first.New {
+		t.Errorf("apply: %+v; want %d applied", sum, first.New)
+	}
+	inb := ms.messages("INBOX")
+	if len(inb) != 2 || inb[1].MessageID != again {
+		t.Fatalf("INBOX holds %+v; want both digests still there", inb)
+	}
+	for kw := range kws {
+		if !inb[1].has(kw) {
+			t.Errorf("the repeated digest has %q; want %s among them", inb[1].Flags, kw)
+		}
 	}
 }
 
