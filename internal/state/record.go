@@ -320,7 +320,12 @@ func (t *Tx) Put(account string, r Record) (Record, PutResult, error) {
 		return r, 0, err
 	}
 	mid := r.Location.MessageID
-	if mid == old.Location.MessageID || mid == "" {
+	// The same UID of the same mailbox (and UIDVALIDITY) is the same
+	// message, even when its Message-ID reads differently now (an older
+	// triage kept control characters in it).
+	sameUID := old.Location.UID != 0 && old.Location.UID == r.Location.UID &&
+		old.Location.UIDValidity == r.Location.UIDValidity && old.Location.Mailbox == r.Location.Mailbox
+	if mid == old.Location.MessageID || mid == "" || sameUID {
 		if r.Location != old.Location && mid != "" && (old.Action.State == Pending || old.Action.State == Intent) {
 			old.Log = append(old.Log, Event{At: now, What: "relocated", Detail: fmt.Sprintf("%s uid %d -> %s uid %d", old.Location.Mailbox, old.Location.UID, r.Location.Mailbox, r.Location.UID)})
 			old.Location = r.Location

@@ -483,7 +483,7 @@ func (s *sweeper) record(tx *state.Tx, p parsed, retried bool) ([]keyed, error) 
 		// record of its own, listed with the pending actions of earlier
 		// sweeps since nothing is decided on it. One recorded before
 		// reminders were filed gets its record when --all meets it.
-		if res != state.Added && loc.MessageID != "" && stored.Location.MessageID != loc.MessageID {
+		if res != state.Added && loc.MessageID != "" && stored.Location.MessageID != loc.MessageID && !sameMessage(stored.Location, loc) {
 			rem, rres, err := tx.FileReminder(s.name, stored, loc)
 			if err != nil {
 				return nil, err
@@ -699,6 +699,14 @@ func (s *sweeper) plan(r state.Record, digestDisagrees bool) (inbox.Action, bool
 		act.MoveTo = ""
 	}
 	return act, allowMove, act.Steps(allowMove)
+}
+
+// sameMessage reports whether a and b are the same message of the same
+// mailbox by UID: a record an older triage stored with a Message-ID that
+// inbox now reads differently (control characters dropped) is still its
+// own message, not a reminder of itself, when a rescan meets it.
+func sameMessage(a, b state.Location) bool {
+	return a.UID != 0 && a.UID == b.UID && a.UIDValidity == b.UIDValidity && sameMailbox(a.Mailbox, b.Mailbox)
 }
 
 // disagrees reports whether the invitations decided on one message (a

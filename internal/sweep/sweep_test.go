@@ -311,6 +311,44 @@ func TestRepeatedDigestFiledByKeywords(t *testing.T) {
 	}
 }
 
+// A record an older triage stored with a Message-ID that inbox now reads
+// differently (it held a control character) is met again by --all at its
+// own UID: that is its own message, not a reminder of itself to file a
+// second time, and the pending record takes the Message-ID as read now.
+func TestRescanOwnMessageNotAReminder(t *testing.T) {
+	ms := newMemServer(t)
+	ms.deliver("INBOX", fixture(t, fx2022))
+	o := memOptions(t, ms, "INBOX")
+	_, entries := run(t, o)
+	fresh, _ := invitations(entries)
+	if len(fresh) != 1 {
+		t.Fatalf("first sweep: %d new invitations, want 1", len(fresh))
+	}
+	fresh0 := fresh[0]
+	key := "inv:" + fresh0.InvitationID
+	st := openStore(t, o.StoreDir)
+	r, err := st.Get("mem", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy := r.Location
+	legacy.MessageID = "\x01" + legacy.MessageID
+	if err := st.Relocate("mem", key, legacy); err != nil {
+		t.Fatal(err)
+	}
+
+	o.All = true
+	sum, entries := run(t, o)
+	fresh, carried := invitations(entries)
+	if r, err := st.Get("mem", key); err != nil || len(r.Reminders) != 0 || r.Location.MessageID != fresh0.MessageID {
+		t.Errorf("record after --all: %d sightings, Message-ID %q, %v; want none, and the Message-ID as read now (%q)", len(r.Reminders), r.Location.MessageID, err, fresh0.MessageID)
+	}
+	if sum.New != 0 || sum.Reminders != 0 || sum.Pending != 1 || len(fresh) != 0 || len(carried) != 1 || carried[0].Reminder {
+		t.Errorf("sweep --all: %+v, %d new and %d other entries (first a reminder: %v); want the one invitation pending, no reminder to file",
+			sum, len(fresh), len(carried), len(carried) > 0 && carried[0].Reminder)
+	}
+}
+
 // An unreadable message does not hold back the position; it is tried
 // again by the next sweeps, three times in all, then left alone.
 func TestParseErrorRetriedThenGivenUp(t *testing.T) {
