@@ -191,13 +191,17 @@ func messageID(mh mail.Header) string {
 	if err != nil || id == "" {
 		id = strings.Trim(strings.TrimSpace(mh.Get("Message-Id")), "<>")
 	}
-	return withoutControls(validUTF8(id))
+	return CleanMessageID(id)
 }
 
-// withoutControls returns s without its control characters. A Message-ID
-// has none (RFC 5322 section 3.6.4), and one a broken mailer wrote (a NUL
-// above all) could not be searched for over IMAP nor kept as a key.
-func withoutControls(s string) string {
+// CleanMessageID returns a Message-ID (without angle brackets) as Parse
+// reads it: valid UTF-8, without control characters. A Message-ID has none
+// (RFC 5322 section 3.6.4), and one a broken mailer wrote (a NUL above all)
+// could not be searched for over IMAP nor kept as a key. Older versions of
+// triage kept them: comparing a stored Message-ID with one read now goes
+// through this.
+func CleanMessageID(id string) string {
+	s := validUTF8(id)
 	if !strings.ContainsFunc(s, unicode.IsControl) {
 		return s
 	}

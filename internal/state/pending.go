@@ -401,8 +401,15 @@ func noteMulti(acct bucket, messageID string) error {
 	if k, _ := c.Next(); k == nil || !bytes.HasPrefix(k, prefix) {
 		return nil
 	}
-	return multi.Put([]byte(messageID), nil)
+	return multi.Put([]byte(messageID), multiMark)
 }
+
+// multiMark is the value of a "multi" key. Not empty: inside a write
+// transaction, bbolt's Get returns nil for a key put with an empty value
+// (after the commit, an empty slice), which VerdictsDisagree would take
+// for a missing key. Files written before keep their empty values; they
+// are only read after their commit.
+var multiMark = []byte{1}
 
 // buildMulti makes the account's "multi" bucket from its "msgid" bucket.
 func buildMulti(acct bucket) error {
@@ -429,7 +436,7 @@ func buildMulti(acct bucket) error {
 		return err
 	}
 	for _, m := range many {
-		if err := multi.Put(m, nil); err != nil {
+		if err := multi.Put(m, multiMark); err != nil {
 			return err
 		}
 	}

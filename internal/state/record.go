@@ -320,12 +320,7 @@ func (t *Tx) Put(account string, r Record) (Record, PutResult, error) {
 		return r, 0, err
 	}
 	mid := r.Location.MessageID
-	// The same UID of the same mailbox (and UIDVALIDITY) is the same
-	// message, even when its Message-ID reads differently now (an older
-	// triage kept control characters in it).
-	sameUID := old.Location.UID != 0 && old.Location.UID == r.Location.UID &&
-		old.Location.UIDValidity == r.Location.UIDValidity && old.Location.Mailbox == r.Location.Mailbox
-	if mid == old.Location.MessageID || mid == "" || sameUID {
+	if mid == "" || SameMessage(old.Location, r.Location) {
 		if r.Location != old.Location && mid != "" && (old.Action.State == Pending || old.Action.State == Intent) {
 			old.Log = append(old.Log, Event{At: now, What: "relocated", Detail: fmt.Sprintf("%s uid %d -> %s uid %d", old.Location.Mailbox, old.Location.UID, r.Location.Mailbox, r.Location.UID)})
 			old.Location = r.Location
@@ -334,7 +329,7 @@ func (t *Tx) Put(account string, r Record) (Record, PutResult, error) {
 		return old, Unchanged, nil
 	}
 	for i, s := range old.Reminders {
-		if s.Location.MessageID == mid {
+		if inbox.CleanMessageID(s.Location.MessageID) == inbox.CleanMessageID(mid) {
 			if s.Location != r.Location {
 				old.Reminders[i].Location = r.Location
 				return old, Unchanged, t.save(acct, old, old.Action.State)
@@ -470,7 +465,27 @@ func (t *Tx) SetReview(account, key string, rv Review) error {
 	}
 	r.Review = &rv
 	r.Log = append(r.Log, Event{At: rv.DecidedAt, What: "review", Detail: rv.Verdict.String()})
-	return t.save(acct, r, r.Action.State)
+	if err := t.save(acct, r, r.Action.State); err != nil {
+		return err
+	}
+	// The reminders' records are filed as their invitation is.
+	for _, s := range r.Reminders {
+		if s.Location.MessageID == "" || r.IsReminder() {
+			continue
+		}
+		rem, err := t.get(acct, account, ReminderKey(r.Key, s.Location.MessageID))
+		if errors.Is(err, ErrNotFound) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		rem.Review = &rv
+		rem.Log = append(rem.Log, Event{At: rv.DecidedAt, What: "review", Detail: rv.Verdict.String() + " (its invitation's)"})
+		if err := t.save(acct, rem, rem.Action.State); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (t *Tx) mustGet(account, key string) (bucket, Record, error) {
@@ -519,6 +534,17 @@ func (s *Store) SetReview(account, key string, rv Review) error {
 	return s.Update(func(tx *Tx) error { return tx.SetReview(account, key, rv) })
 }
 
+// SameMessage reports whether a and b locate the same message: the same
+// Message-ID, read the way inbox reads it now (an older triage kept
+// control characters in it), or the same UID of the same mailbox and
+// UIDVALIDITY.
+func SameMessage(a, b Location) bool {
+	if a.MessageID != "" && b.MessageID != "" && inbox.CleanMessageID(a.MessageID) == inbox.CleanMessageID(b.MessageID) {
+		return true
+	}
+	return a.UID != 0 && a.UID == b.UID && a.UIDValidity == b.UIDValidity && a.Mailbox == b.Mailbox
+}
+
 // reminderPrefix starts the key of a reminder's record (see FileReminder).
 const reminderPrefix = "rem:"
 
@@ -537,15 +563,16 @@ func (r Record) IsReminder() bool { return strings.HasPrefix(r.Key, reminderPref
 // that carried the invitation of, is to be filed as that invitation is,
 // and returns its record:
 //   - the first time, a record keyed ReminderKey(of.Key, loc.MessageID) is
-//     Added with a pending action. It carries of's inviter and decision
-//     (its review, when there is one) as they are now: it makes no
-//     decision of its own, and its history says whose reminder it is;
+//     Added with a pending action (skipped, when of's was: the user dealt
+//     with the invitation's message). It carries of's inviter and decision
+//     (its review, when there is one): it makes no decision of its own, and
+//     its history says whose reminder it is. SetReview on of reviews it
+//     too;
 //   - later, it is Unchanged, except that a record not yet acted on
 //     follows its message to a new UID, as Put does.
 //
 // Without it, a reminder's message would stay where it arrived, with no
-// keyword, after its invitation was filed. A user's review of the
-// invitation after this is not carried over to the reminder's record.
+// keyword, after its invitation was filed.
 func (t *Tx) FileReminder(account string, of Record, loc Location) (Record, PutResult, error) {
 	switch {
 	case loc.MessageID == "":
@@ -554,7 +581,7 @@ func (t *Tx) FileReminder(account string, of Record, loc Location) (Record, PutR
 		return Record{}, 0, fmt.Errorf("message %s uid %d: Message-ID %q holds a NUL byte", loc.Mailbox, loc.UID, loc.MessageID)
 	case of.IsReminder():
 		return Record{}, 0, fmt.Errorf("record %q is a reminder's, not an invitation's", of.Key)
-	case loc.MessageID == of.Location.MessageID:
+	case SameMessage(loc, of.Location):
 		return Record{}, 0, fmt.Errorf("record %q: message %s is the invitation's own, not a reminder", of.Key, loc.MessageID)
 	}
 	acct, err := t.account(account, true)
@@ -584,5 +611,11 @@ func (t *Tx) FileReminder(account string, of Record, loc Location) (Record, PutR
 	r.Reminders = nil
 	r.Action = Action{State: Pending}
 	r.Log = []Event{{At: now, What: "reminder", Detail: "of " + of.Key}}
+	if of.Action.State == Skipped {
+		// The user dealt with the invitation's message (moved or deleted
+		// it); the reminder is theirs to deal with too.
+		r.Action = Action{State: Skipped, Note: "its invitation's actions were skipped: " + of.Action.Note}
+		r.Log = append(r.Log, Event{At: now, What: "skipped", Detail: r.Action.Note})
+	}
 	return r, Added, t.save(acct, r, "")
 }

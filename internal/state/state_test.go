@@ -339,12 +339,46 @@ func TestFileReminder(t *testing.T) {
 	if r, res := put(t, s, NewRecord(bare, 0, decision(policy.Ignore, -4), nil, loc(55, ""), t0)); res != Reminded || r.Key != of.Key {
 		t.Errorf("Put(ID-less reminder) = %v on %q; want reminded on %q", res, r.Key, of.Key)
 	}
-	var disagree bool
-	if err := s.View(func(tx *Tx) (err error) {
-		disagree, err = tx.VerdictsDisagree(acct, "reminder-4@linkedin.com")
-		return err
-	}); err != nil || disagree {
-		t.Errorf("VerdictsDisagree(reminder) = %v, %v; want false", disagree, err)
+	// A review of the invitation reviews its reminder's record too.
+	if err := s.SetReview(acct, of.Key, Review{Verdict: policy.Ignore}); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := s.Get(acct, stored.Key); r.EffectiveVerdict() != policy.Ignore {
+		t.Errorf("reminder's record after a review of its invitation: %v, want ignore", r.EffectiveVerdict())
+	}
+
+	// A digest repeating two invitations with different verdicts: its
+	// reminders' records disagree, one repeating a single one does not.
+	other, _ := put(t, s, NewRecord(invitation("6900007", "orig-7@linkedin.com", "Grace Hopper"), 0, decision(policy.Clarify, 1), nil, loc(70, ""), t0))
+	of, _ = s.Get(acct, of.Key)
+	for _, c := range []struct {
+		mid  string
+		of   []Record
+		want bool
+	}{
+		{"digest-both@linkedin.com", []Record{of, other}, true},
+		{"digest-one@linkedin.com", []Record{other}, false},
+	} {
+		// Asked in the transaction that filed them, and after it.
+		var inTx, after bool
+		err := s.Update(func(tx *Tx) (err error) {
+			for i, r := range c.of {
+				if _, _, err := tx.FileReminder(acct, r, loc(80+uint32(i), c.mid)); err != nil {
+					return err
+				}
+			}
+			inTx, err = tx.VerdictsDisagree(acct, c.mid)
+			return err
+		})
+		if err == nil {
+			err = s.View(func(tx *Tx) (err error) {
+				after, err = tx.VerdictsDisagree(acct, c.mid)
+				return err
+			})
+		}
+		if err != nil || inTx != c.want || after != c.want {
+			t.Errorf("VerdictsDisagree(%s) = %v in the transaction, %v after, %v; want %v", c.mid, inTx, after, err, c.want)
+		}
 	}
 
 	for _, c := range []struct {
@@ -362,19 +396,67 @@ func TestFileReminder(t *testing.T) {
 	}
 }
 
+// The reminder of an invitation the user dealt with (its actions were
+// skipped: the message was gone) is theirs to deal with too.
+func TestFileReminderOfSkipped(t *testing.T) {
+	s := newStore(t, t.TempDir())
+	inv, _ := put(t, s, NewRecord(invitation("6900008", "orig-8@linkedin.com", "Alan Kay"), 0, decision(policy.Ignore, -3), nil, loc(10, ""), t0))
+	if err := s.MarkSkipped(acct, inv.Key, "message gone"); err != nil {
+		t.Fatal(err)
+	}
+	inv, _ = s.Get(acct, inv.Key)
+	var rem Record
+	err := s.Update(func(tx *Tx) (err error) {
+		rem, _, err = tx.FileReminder(acct, inv, loc(20, "reminder-8@linkedin.com"))
+		return err
+	})
+	if err != nil || rem.Action.State != Skipped || !strings.Contains(rem.Action.Note, "message gone") {
+		t.Errorf("FileReminder of a skipped invitation = %s (%q), %v; want skipped, saying why", rem.Action.State, rem.Action.Note, err)
+	}
+	if n, _, _ := s.PendingCount(acct); n != 0 {
+		t.Errorf("PendingCount = %d, want 0", n)
+	}
+}
+
+// SameMessage knows a message by its Message-ID as inbox reads it now (an
+// older triage kept control characters in it) or by its UID.
+func TestSameMessage(t *testing.T) {
+	for _, c := range []struct {
+		a, b Location
+		want bool
+	}{
+		{loc(10, "a\x01b@x"), Location{UID: 99, MessageID: "ab@x"}, true},
+		{loc(10, "a@x"), loc(10, "b@x"), true},
+		{loc(10, "a@x"), Location{Mailbox: "INBOX", UIDValidity: 8, UID: 10, MessageID: "b@x"}, false},
+		{loc(10, "a@x"), loc(11, "b@x"), false},
+		{loc(0, ""), loc(0, ""), false},
+	} {
+		if got := SameMessage(c.a, c.b); got != c.want {
+			t.Errorf("SameMessage(%+v, %+v) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
+
 func TestRescanRelocatesUnactedRecord(t *testing.T) {
+	// Stored by this triage, and by an older one that kept a control
+	// character in the Message-ID (inbox drops it now): the same message.
+	for _, stored := range []string{"m@linkedin.com", "m\x01@linkedin.com"} {
+		s := newStore(t, t.TempDir())
+		inv := invitation("6900003", "m@linkedin.com", "Ken Thompson")
+		put(t, s, NewRecord(inv, 0, decision(policy.Clarify, 1), nil, loc(10, stored), t0))
+		// After a UIDVALIDITY change the rescan finds the same message anew.
+		moved := Location{Mailbox: "INBOX", UIDValidity: 8, UID: 3, MessageID: "m@linkedin.com"}
+		got, res := put(t, s, NewRecord(inv, 0, decision(policy.Clarify, 1), nil, moved, t0))
+		if res != Unchanged || got.Location != moved {
+			t.Errorf("stored as %q: Put(same message, new UID) = %v at %+v, want unchanged at %+v", stored, res, got.Location, moved)
+		}
+		if r, _ := s.Get(acct, KeyOf(inv, 0)); r.Location != moved || len(r.Reminders) != 0 {
+			t.Errorf("stored as %q: stored location %+v reminders %d, want %+v and none", stored, r.Location, len(r.Reminders), moved)
+		}
+	}
 	s := newStore(t, t.TempDir())
 	inv := invitation("6900003", "m@linkedin.com", "Ken Thompson")
 	put(t, s, NewRecord(inv, 0, decision(policy.Clarify, 1), nil, loc(10, ""), t0))
-	// After a UIDVALIDITY change the rescan finds the same message anew.
-	moved := Location{Mailbox: "INBOX", UIDValidity: 8, UID: 3, MessageID: "m@linkedin.com"}
-	got, res := put(t, s, NewRecord(inv, 0, decision(policy.Clarify, 1), nil, moved, t0))
-	if res != Unchanged || got.Location != moved {
-		t.Errorf("Put(same message, new UID) = %v at %+v, want unchanged at %+v", res, got.Location, moved)
-	}
-	if r, _ := s.Get(acct, KeyOf(inv, 0)); r.Location != moved || len(r.Reminders) != 0 {
-		t.Errorf("stored location %+v reminders %d, want %+v and none", r.Location, len(r.Reminders), moved)
-	}
 	other := Location{Mailbox: "LinkedIn", UIDValidity: 1, UID: 77, MessageID: "m@linkedin.com"}
 	if err := s.Relocate(acct, KeyOf(inv, 0), other); err != nil {
 		t.Fatal(err)

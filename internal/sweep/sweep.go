@@ -482,14 +482,17 @@ func (s *sweeper) record(tx *state.Tx, p parsed, retried bool) ([]keyed, error) 
 		// digest repeating it) is filed as the invitation is, by a
 		// record of its own, listed with the pending actions of earlier
 		// sweeps since nothing is decided on it. One recorded before
-		// reminders were filed gets its record when --all meets it.
-		if res != state.Added && loc.MessageID != "" && stored.Location.MessageID != loc.MessageID && !sameMessage(stored.Location, loc) {
+		// reminders were filed gets its record when a rescan meets it.
+		if res != state.Added && loc.MessageID != "" && !state.SameMessage(stored.Location, loc) {
 			rem, rres, err := tx.FileReminder(s.name, stored, loc)
 			if err != nil {
 				return nil, err
 			}
 			if rres == state.Added {
-				s.log.Info("reminder to file", "key", rem.Key, "uid", p.uid, "verdict", rem.EffectiveVerdict())
+				if res == state.Unchanged { // noted by an older triage
+					s.sum.Reminders++
+				}
+				s.log.Info("reminder to file", "key", rem.Key, "uid", p.uid, "verdict", rem.EffectiveVerdict(), "action", rem.Action.State)
 			}
 			if rem.Location == loc {
 				here = append(here, rem)
@@ -699,14 +702,6 @@ func (s *sweeper) plan(r state.Record, digestDisagrees bool) (inbox.Action, bool
 		act.MoveTo = ""
 	}
 	return act, allowMove, act.Steps(allowMove)
-}
-
-// sameMessage reports whether a and b are the same message of the same
-// mailbox by UID: a record an older triage stored with a Message-ID that
-// inbox now reads differently (control characters dropped) is still its
-// own message, not a reminder of itself, when a rescan meets it.
-func sameMessage(a, b state.Location) bool {
-	return a.UID != 0 && a.UID == b.UID && a.UIDValidity == b.UIDValidity && sameMailbox(a.Mailbox, b.Mailbox)
 }
 
 // disagrees reports whether the invitations decided on one message (a

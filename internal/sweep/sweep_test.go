@@ -309,6 +309,17 @@ func TestRepeatedDigestFiledByKeywords(t *testing.T) {
 			t.Errorf("the repeated digest has %q; want %s among them", inb[1].Flags, kw)
 		}
 	}
+
+	// Both digests stay in INBOX: a rescan meets them again, and files
+	// nothing twice.
+	o.All = true
+	acted := ms.count("STORE") + ms.count("MOVE") + ms.count("COPY")
+	if sum, _ = run(t, o); sum.Applied != 0 || sum.Pending != 0 || sum.New != 0 {
+		t.Errorf("sweep --all --apply after it: %+v; want nothing to do", sum)
+	}
+	if n := ms.count("STORE") + ms.count("MOVE") + ms.count("COPY"); n != acted {
+		t.Errorf("the rescan sent %d STORE, MOVE or COPY commands; want none", n-acted)
+	}
 }
 
 // A record an older triage stored with a Message-ID that inbox now reads
