@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -319,6 +320,57 @@ func TestRepeatedDigestFiledByKeywords(t *testing.T) {
 	}
 	if n := ms.count("STORE") + ms.count("MOVE") + ms.count("COPY"); n != acted {
 		t.Errorf("the rescan sent %d STORE, MOVE or COPY commands; want none", n-acted)
+	}
+}
+
+// A digest carrying new invitations and one already recorded (decided
+// otherwise) is one message that cannot go two ways: the new ones and the
+// recorded one's reminder all get their keywords only, and the message
+// stays where it is.
+func TestMixedDigestKeywordsOnly(t *testing.T) {
+	ms := newMemServer(t)
+	raw := fixture(t, fxDigest)
+	msg, err := inbox.ParseBytes(raw)
+	if err != nil || len(msg.Invitations) < 2 {
+		t.Fatalf("digest fixture: %d invitations, %v", len(msg.Invitations), err)
+	}
+	o := memOptions(t, ms, "INBOX")
+	o.Actions.Accept.MoveTo, o.Actions.Clarify.MoveTo = "LinkedIn/Accept", "LinkedIn/Clarify"
+	// The first invitation was met earlier, in a message since gone, and
+	// ignored.
+	known := msg.Invitations[0]
+	known.MessageID = "earlier@linkedin.com"
+	earlier := state.Location{Mailbox: "INBOX", UIDValidity: 1, UID: 999, MessageID: known.MessageID}
+	if _, _, err := openStore(t, o.StoreDir).Put("mem", state.NewRecord(known, 0, policy.Decision{Verdict: policy.Ignore, Score: -9}, nil, earlier, time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	ms.deliver("INBOX", raw)
+
+	sum, entries := run(t, o)
+	fresh, carried := invitations(entries)
+	if sum.New != len(msg.Invitations)-1 || sum.Reminders != 1 || len(fresh) != sum.New {
+		t.Fatalf("dry sweep: %+v, %d new entries; want %d new and 1 reminder", sum, len(fresh), len(msg.Invitations)-1)
+	}
+	var remAt []report.Entry
+	for _, e := range carried {
+		if e.MessageID == msg.MessageID {
+			remAt = append(remAt, e)
+		}
+	}
+	if len(remAt) != 1 || remAt[0].Verdict != policy.Ignore {
+		t.Fatalf("listed at the digest: %+v; want the known invitation's reminder, ignore", remAt)
+	}
+	for _, e := range append(fresh, remAt...) {
+		if want := []string{"keyword " + o.Actions.For(e.Verdict).Keyword}; !slices.Equal(e.Actions, want) {
+			t.Errorf("%s (%s): actions %q, want %q alone", e.Inviter.Name, e.Verdict, e.Actions, want)
+		}
+	}
+
+	o.Apply = true
+	run(t, o)
+	inb := ms.messages("INBOX")
+	if len(inb) != 1 || !inb[0].has("$Triage_ignore") {
+		t.Errorf("INBOX after --apply: %+v; want the digest, with $Triage_ignore among its keywords", inb)
 	}
 }
 
