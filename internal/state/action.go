@@ -95,8 +95,7 @@ func (t *Tx) Relocate(account, key string, loc Location) error {
 	if loc.MessageID == "" {
 		loc.MessageID = r.Location.MessageID
 	}
-	r.Log = append(r.Log, Event{At: t.s.now().UTC(), What: "relocated", Detail: fmt.Sprintf("%s uid %d -> %s uid %d", r.Location.Mailbox, r.Location.UID, loc.Mailbox, loc.UID)})
-	r.Location = loc
+	r.relocate(loc, t.s.now().UTC())
 	return t.save(acct, r, r.Action.State)
 }
 

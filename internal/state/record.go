@@ -321,9 +321,7 @@ func (t *Tx) Put(account string, r Record) (Record, PutResult, error) {
 	}
 	mid := r.Location.MessageID
 	if mid == "" || SameMessage(old.Location, r.Location) {
-		if r.Location != old.Location && mid != "" && (old.Action.State == Pending || old.Action.State == Intent) {
-			old.Log = append(old.Log, Event{At: now, What: "relocated", Detail: fmt.Sprintf("%s uid %d -> %s uid %d", old.Location.Mailbox, old.Location.UID, r.Location.Mailbox, r.Location.UID)})
-			old.Location = r.Location
+		if mid != "" && old.follow(r.Location, now) {
 			return old, Unchanged, t.save(acct, old, old.Action.State)
 		}
 		return old, Unchanged, nil
@@ -470,7 +468,7 @@ func (t *Tx) SetReview(account, key string, rv Review) error {
 	}
 	// The reminders' records are filed as their invitation is.
 	for _, s := range r.Reminders {
-		if s.Location.MessageID == "" || r.IsReminder() {
+		if s.Location.MessageID == "" {
 			continue
 		}
 		rem, err := t.get(acct, account, ReminderKey(r.Key, s.Location.MessageID))
@@ -545,6 +543,24 @@ func SameMessage(a, b Location) bool {
 	return a.UID != 0 && a.UID == b.UID && a.UIDValidity == b.UIDValidity && a.Mailbox == b.Mailbox
 }
 
+// follow makes loc r's location, with a "relocated" event at at, when r's
+// message is found elsewhere before its actions were carried out, and
+// reports whether it did; a record acted on keeps the location it was
+// acted at.
+func (r *Record) follow(loc Location, at time.Time) bool {
+	if loc == r.Location || (r.Action.State != Pending && r.Action.State != Intent) {
+		return false
+	}
+	r.relocate(loc, at)
+	return true
+}
+
+// relocate makes loc r's location, with a "relocated" event at at.
+func (r *Record) relocate(loc Location, at time.Time) {
+	r.Log = append(r.Log, Event{At: at, What: "relocated", Detail: fmt.Sprintf("%s uid %d -> %s uid %d", r.Location.Mailbox, r.Location.UID, loc.Mailbox, loc.UID)})
+	r.Location = loc
+}
+
 // reminderPrefix starts the key of a reminder's record (see FileReminder).
 const reminderPrefix = "rem:"
 
@@ -593,9 +609,7 @@ func (t *Tx) FileReminder(account string, of Record, loc Location) (Record, PutR
 	old, err := t.get(acct, account, key)
 	switch {
 	case err == nil:
-		if old.Location != loc && (old.Action.State == Pending || old.Action.State == Intent) {
-			old.Log = append(old.Log, Event{At: now, What: "relocated", Detail: fmt.Sprintf("%s uid %d -> %s uid %d", old.Location.Mailbox, old.Location.UID, loc.Mailbox, loc.UID)})
-			old.Location = loc
+		if old.follow(loc, now) {
 			return old, Unchanged, t.save(acct, old, old.Action.State)
 		}
 		return old, Unchanged, nil
