@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -315,11 +316,44 @@ func (s *Session) fetchBodies(ctx context.Context, uids []uint32, metas map[uint
 	opts := &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}}
 	cmd := s.client.Fetch(uidSet(uids...), opts)
 	first := consumeBodies(cmd, metas, fn)
+	if errors.Is(first, errBodyBroken) {
+		// Once reading a body fails, go-imap's reader goroutine goes on
+		// reading the connection, and Close, which would read the rest of
+		// that body, would race with it. The connection is broken anyway
+		// (closed on a timeout or a cancelled context): close it, and
+		// leave the command.
+		if err := s.client.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			s.log.Debug("imap close", "err", err)
+		}
+		return s.fail(ctx, "fetch", first)
+	}
 	// Close drains what is left, so the session stays usable.
 	if err := cmd.Close(); err != nil && first == nil {
 		first = s.fail(ctx, "fetch", err)
 	}
 	return first
+}
+
+// errBodyBroken reports that reading a message's body from the server
+// failed midway: the connection is broken (see fetchBodies).
+var errBodyBroken = errors.New("reading the body from the server failed")
+
+// literal is a body being read from the server that remembers the first
+// error other than io.EOF, after which it is never read again.
+type literal struct {
+	r   io.Reader
+	err error
+}
+
+func (l *literal) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
+	n, err := l.r.Read(p)
+	if err != nil && err != io.EOF {
+		l.err = err
+	}
+	return n, err
 }
 
 func consumeBodies(cmd *imapclient.FetchCommand, metas map[uint32]msgMeta, fn func(FetchedMessage) error) error {
@@ -339,13 +373,17 @@ func consumeBodies(cmd *imapclient.FetchCommand, metas map[uint32]msgMeta, fn fu
 			case imapclient.FetchItemDataUID:
 				uid = uint32(it.UID)
 			case imapclient.FetchItemDataBodySection:
+				lit := &literal{}
 				var body io.Reader = bytes.NewReader(nil) // NIL body
 				if it.Literal != nil {
-					body = it.Literal
+					lit.r = it.Literal
+					body = lit
 				}
 				if uid == 0 {
 					b, err := io.ReadAll(io.LimitReader(body, MaxMessageSize+1))
-					if err != nil {
+					if lit.err != nil {
+						return fmt.Errorf("a message's body: %w: %w", errBodyBroken, lit.err)
+					} else if err != nil {
 						return err
 					}
 					early, hasEarly = b, true
@@ -353,7 +391,10 @@ func consumeBodies(cmd *imapclient.FetchCommand, metas map[uint32]msgMeta, fn fu
 				}
 				m := metas[uid]
 				delivered = true
-				if err := fn(FetchedMessage{UID: uid, Size: m.size, InternalDate: m.date, Body: body}); err != nil {
+				err := fn(FetchedMessage{UID: uid, Size: m.size, InternalDate: m.date, Body: body})
+				if lit.err != nil {
+					return fmt.Errorf("message uid %d: %w: %w", uid, errBodyBroken, cmp.Or(err, lit.err))
+				} else if err != nil {
 					return err
 				}
 			}

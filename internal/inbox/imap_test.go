@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -236,6 +237,65 @@ func TestDialStalledServer(t *testing.T) {
 				t.Errorf("Dial took %v with a 300ms timeout", d)
 			}
 		})
+	}
+}
+
+// A server that stops halfway through a message's body: the fetch ends
+// with a timeout naming the server, at once, and without touching the
+// connection go-imap's reader goroutine goes on reading (run with -race:
+// reading the rest of the body to close the command raced with it).
+func TestFetchBodyCutShort(t *testing.T) {
+	port := rawIMAPServer(t, func(c net.Conn) {
+		r := bufio.NewReader(c)
+		io.WriteString(c, "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] ready\r\n")
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				return
+			}
+			tag, cmd, _ := strings.Cut(strings.TrimSpace(line), " ")
+			cmd = strings.ToUpper(cmd)
+			var reply string
+			switch {
+			case strings.HasPrefix(cmd, "AUTHENTICATE"):
+				reply = tag + " OK [CAPABILITY IMAP4rev1] logged in\r\n"
+			case strings.HasPrefix(cmd, "SELECT"):
+				reply = "* 1 EXISTS\r\n* FLAGS (\\Seen)\r\n* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT 6] ok\r\n" + tag + " OK [READ-WRITE] selected\r\n"
+			case strings.Contains(cmd, "BODY.PEEK[]"):
+				io.WriteString(c, "* 1 FETCH (UID 5 BODY[] {1000}\r\nFrom: a@li")
+				io.Copy(io.Discard, r) // and nothing more
+				return
+			case strings.Contains(cmd, "FETCH"):
+				reply = "* 1 FETCH (UID 5 RFC822.SIZE 1000 INTERNALDATE \"01-Jan-2025 00:00:00 +0000\")\r\n" + tag + " OK fetched\r\n"
+			default:
+				reply = tag + " OK done\r\n"
+			}
+			io.WriteString(c, reply)
+		}
+	})
+	t.Setenv("TRIAGE_TEST_PASSWORD", "x")
+	a := Account{Host: "127.0.0.1", Port: port, TLS: TLSNone, Username: "u", Mailbox: "INBOX",
+		PasswordEnv: "TRIAGE_TEST_PASSWORD", Timeout: Duration{300 * time.Millisecond}}
+	s := dialTest(t, a, DialOptions{})
+	if _, err := s.Select(context.Background(), "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	var got []uint32
+	var readErr error
+	err := s.Fetch(context.Background(), []uint32{5}, func(m FetchedMessage) error {
+		got = append(got, m.UID)
+		_, readErr = io.ReadAll(m.Body)
+		return nil
+	})
+	if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "127.0.0.1") {
+		t.Errorf("Fetch = %v, want a timeout naming the server", err)
+	}
+	if len(got) != 1 || readErr == nil {
+		t.Errorf("callback saw %v, body read error %v; want uid 5 and an error", got, readErr)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Fetch took %v with a 300ms timeout", d)
 	}
 }
 
