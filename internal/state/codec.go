@@ -21,8 +21,9 @@ import (
 // still read as they are; a record is rewritten in the binary format when
 // it is next saved.
 //
-// The binary format is the byte formatBinary1, then every field of the
-// Record, in the order of appendRecord, with no field names or tags:
+// The binary format is a format byte (formatBinary2; see below), then
+// every field of the Record, in the order of appendRecord, with no field
+// names or tags:
 //
 //   - a string is its length (uvarint) and its bytes, kept as they are
 //     (not required to be UTF-8);
@@ -40,10 +41,15 @@ import (
 //
 // Record.Account is not stored (it is filled on read). A value ends with
 // its last field: trailing bytes are an error. Adding a field to Record
-// means a new format byte (formatBinary2), written from then on, while
-// the decoder keeps reading formatBinary1 (the new field zero) and JSON;
-// TestCodecCoversEveryField fails until the codec knows the field.
-const formatBinary1 = 0x01
+// means a new format byte, written from then on, with the new field after
+// the others, while the decoder keeps reading the older formats (the new
+// field zero) and JSON; TestCodecCoversEveryField fails until the codec
+// knows the field. formatBinary2 added ReminderOf (schema 5); the next
+// field would make formatBinary3.
+const (
+	formatBinary1 = 0x01
+	formatBinary2 = 0x02
+)
 
 // maxZoneOffset bounds a stored zone offset, as RFC 3339 (and so the JSON
 // encoding) does: less than a day either way.
@@ -54,7 +60,7 @@ var errNotRecord = errors.New("not a stored record")
 
 func encodeRecord(r Record) ([]byte, error) {
 	b := make([]byte, 0, sizeHint(r))
-	b = append(b, formatBinary1)
+	b = append(b, formatBinary2)
 	return appendRecord(b, r)
 }
 
@@ -73,7 +79,7 @@ func decodeRecordIn(account string, v []byte, mem *arena, brief bool) (Record, e
 	switch {
 	case len(v) == 0:
 		return Record{}, fmt.Errorf("empty value: %w", errNotRecord)
-	case v[0] == formatBinary1:
+	case v[0] == formatBinary1 || v[0] == formatBinary2:
 		var err error
 		if r, err = decodeBinary(v, mem, brief); err != nil {
 			return Record{}, err
@@ -94,7 +100,7 @@ func decodeRecordIn(account string, v []byte, mem *arena, brief bool) (Record, e
 
 // sizeHint is about the encoded size of r, so that encoding allocates once.
 func sizeHint(r Record) int {
-	n := 128 + len(r.Key) + locationSize(r.Location) + len(r.NoteClass) + len(r.NoteEvidence)
+	n := 128 + len(r.Key) + locationSize(r.Location) + len(r.NoteClass) + len(r.NoteEvidence) + len(r.ReminderOf)
 	iv := &r.Inviter
 	n += len(iv.Name) + len(iv.FirstName) + len(iv.Headline) + len(iv.Title) + len(iv.Company) +
 		len(iv.Location) + len(iv.Note) + len(iv.ProfileURL) + len(iv.InvitationID) + len(iv.AcceptURL)
@@ -219,6 +225,9 @@ func appendRecord(b []byte, r Record) ([]byte, error) {
 		b = appendString(b, e.What)
 		b = appendString(b, e.Detail)
 	}
+
+	// formatBinary2
+	b = appendString(b, r.ReminderOf)
 	return b, nil
 }
 
@@ -528,7 +537,7 @@ const (
 // size once it has a history.
 const BriefFields = "Inviter.AcceptURL, NoteEvidence, Reminders, Review.Note, Action.Target, Action.Note, Log"
 
-// decodeBinary decodes a value in the binary format, formatBinary1 byte
+// decodeBinary decodes a value in a binary format, its format byte
 // included, copying the strings it keeps into arena; brief leaves out
 // BriefFields (they are still read, and checked, but not kept).
 func decodeBinary(v []byte, mem *arena, brief bool) (Record, error) {
@@ -630,6 +639,10 @@ func decodeBinary(v []byte, mem *arena, brief bool) (Record, error) {
 				r.Log[i] = e
 			}
 		}
+	}
+
+	if v[0] >= formatBinary2 {
+		r.ReminderOf = d.string("reminder_of")
 	}
 
 	if d.err == nil && d.left() != 0 {

@@ -126,8 +126,8 @@ func roundTrip(t *testing.T, r Record) Record {
 	if err != nil {
 		t.Fatalf("encodeRecord(%q) = %v", r.Key, err)
 	}
-	if b[0] != formatBinary1 {
-		t.Fatalf("encodeRecord(%q) starts with 0x%02x, want 0x%02x", r.Key, b[0], formatBinary1)
+	if b[0] != formatBinary2 {
+		t.Fatalf("encodeRecord(%q) starts with 0x%02x, want 0x%02x", r.Key, b[0], formatBinary2)
 	}
 	got, err := decodeRecord(acct, b)
 	if err != nil {
@@ -164,6 +164,38 @@ func TestCodecCoversEveryField(t *testing.T) {
 	r = validVerdicts(r)
 	if got, js := roundTrip(t, r), roundTripJSON(t, r); !reflect.DeepEqual(got, js) {
 		t.Errorf("binary and JSON round trips differ: %v", fieldDiff(reflect.ValueOf(got), reflect.ValueOf(js), "Record"))
+	}
+}
+
+// TestCodecReadsFormat1 reads a record as triage wrote it before
+// formatBinary2 (schema 4 and older): every field but ReminderOf, which
+// comes back empty, and a value with a byte after its last field is still
+// refused.
+func TestCodecReadsFormat1(t *testing.T) {
+	r := filledRecord(t)
+	r.ReminderOf = ""
+	v2, err := encodeRecord(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v2[len(v2)-1] != 0 {
+		t.Fatalf("the encoding of an empty ReminderOf ends with 0x%02x, want 0", v2[len(v2)-1])
+	}
+	// Format 1 is format 2 without its last field.
+	v1 := append([]byte{formatBinary1}, v2[1:len(v2)-1]...)
+	got, err := decodeRecord(acct, v1)
+	if err != nil {
+		t.Fatalf("decodeRecord of a format 1 value = %v", err)
+	}
+	if !reflect.DeepEqual(got, r) {
+		t.Errorf("format 1 value read as %v", fieldDiff(reflect.ValueOf(got), reflect.ValueOf(r), "Record"))
+	}
+	if _, err := decodeRecord(acct, append(v1, 0)); err == nil || !strings.Contains(err.Error(), "after the last field") {
+		t.Errorf("a format 1 value with a trailing byte: decodeRecord = %v, want an error saying so", err)
+	}
+	// A format 2 value without its last field is truncated.
+	if _, err := decodeRecord(acct, v2[:len(v2)-1]); err == nil || !strings.Contains(err.Error(), "reminder_of") {
+		t.Errorf("a format 2 value without reminder_of: decodeRecord = %v, want an error naming the field", err)
 	}
 }
 
@@ -467,7 +499,7 @@ func TestOldJSONStore(t *testing.T) {
 	if err := s.SetReview(acct, want[0].Key, Review{Verdict: policy.Ignore, Note: "no"}); err != nil {
 		t.Fatal(err)
 	}
-	if v := raw(want[0].Key); len(v) == 0 || v[0] != formatBinary1 {
+	if v := raw(want[0].Key); len(v) == 0 || v[0] != formatBinary2 {
 		t.Errorf("after SetReview the stored value starts %.20q, want the binary format", v)
 	}
 	got, err := s.Get(acct, want[0].Key)
@@ -510,7 +542,7 @@ func TestDecodeCorrupt(t *testing.T) {
 		want string // in the error
 	}{
 		{"empty", nil, "empty value: not a stored record"},
-		{"unknown format", []byte{0x02, 0}, "unknown format byte 0x02: not a stored record"},
+		{"unknown format", []byte{0x03, 0}, "unknown format byte 0x03: not a stored record"},
 		{"not JSON", []byte("{not json"), "invalid character"},
 		{"length beyond the end", huge, "key at byte 1: length 4294967295 exceeds the 0 bytes left"},
 		{"varint overflow", []byte{formatBinary1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f}, "key at byte 1: varint overflows"},
@@ -524,7 +556,8 @@ func TestDecodeCorrupt(t *testing.T) {
 		}(), "inviter.default_note at byte 16: bool byte 0x07"},
 		{"count beyond the end", func() []byte {
 			v, _ := encodeRecord(Record{})
-			i := bytes.LastIndexByte(v, 0) // the log's length, last
+			// The log's length, then reminder_of's (0), last.
+			i := len(v) - 2
 			return append(v[:i], 0xff, 0xff, 0xff, 0x7f)
 		}(), "log at byte"},
 	}
@@ -549,6 +582,7 @@ func FuzzDecodeRecord(f *testing.F) {
 		f.Add(v)
 	}
 	f.Add([]byte{formatBinary1})
+	f.Add([]byte{formatBinary2})
 	f.Fuzz(func(t *testing.T, v []byte) {
 		r, err := decodeRecord(acct, v)
 		// A brief decoding, as a listing's, reads and checks every byte
@@ -560,7 +594,7 @@ func FuzzDecodeRecord(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if want := briefOf(t, r); v[0] == formatBinary1 && !reflect.DeepEqual(brief, want) {
+		if want := briefOf(t, r); v[0] != '{' && !reflect.DeepEqual(brief, want) {
 			t.Fatalf("brief decoding of %q differs: %v", v, fieldDiff(reflect.ValueOf(brief), reflect.ValueOf(want), "Record"))
 		}
 		enc, err := encodeRecord(r)
@@ -574,7 +608,7 @@ func FuzzDecodeRecord(f *testing.F) {
 		// A binary value decodes to exactly what was encoded; a JSON one
 		// may have read "+00:00" as time.Local, which the binary format
 		// keeps as UTC, the same instant and offset.
-		if (v[0] == formatBinary1 && !reflect.DeepEqual(r2, r)) || !sameInstants(r2, r) {
+		if (v[0] != '{' && !reflect.DeepEqual(r2, r)) || !sameInstants(r2, r) {
 			t.Fatalf("decode(encode(decode(%q))) differs: %v", v, fieldDiff(reflect.ValueOf(r2), reflect.ValueOf(r), "Record"))
 		}
 		if enc2, err := encodeRecord(r2); err != nil || !bytes.Equal(enc2, enc) {

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -564,4 +565,87 @@ func TestFillLinesInBatches(t *testing.T) {
 		t.Errorf("listing after FillLines: %d records, %d as lines; want %d and %d", len(keys), len(lined), n+1, want+1)
 	}
 	checkLineBucket(t, s, "after FillLines")
+}
+
+// TestMigrateSchema4 opens a file an older triage wrote (schema 4, its
+// reminders' records in formatBinary1, without ReminderOf): each
+// reminder's record gains the Message-ID of its invitation's message,
+// found by the invitation's key at the end of its own, also behind a
+// reminder's Message-ID with a space and a false "msg:" in it; nothing
+// else changes, and the file is schema 5.
+func TestMigrateSchema4(t *testing.T) {
+	dir := t.TempDir()
+	s := newStore(t, dir)
+	byID, _ := put(t, s, NewRecord(invitation("6900010", "<a@x>", "Ada Byron"), 0, decision(policy.Accept, 5), nil, loc(10, "<a@x>"), t0))
+	byMsg, _ := put(t, s, NewRecord(invitation("", "<b c@x>", "Bea Cole"), 0, decision(policy.Ignore, -5), nil, loc(11, "<b c@x>"), t0))
+	var want []Record
+	for _, f := range []struct {
+		of  Record
+		loc Location
+	}{{byID, loc(40, "<ra@x>")}, {byMsg, loc(41, "<r msg:z>")}} {
+		if err := s.Update(func(tx *Tx) error {
+			r, _, err := tx.FileReminder(acct, f.of, f.loc)
+			want = append(want, r)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want[0].ReminderOf != "<a@x>" || want[1].ReminderOf != "<b c@x>" {
+		t.Fatalf("FileReminder: ReminderOf = %q, %q; want <a@x>, <b c@x>", want[0].ReminderOf, want[1].ReminderOf)
+	}
+
+	// What schema 4 wrote: format 1 records without ReminderOf.
+	db, err := bolt.Open(filepath.Join(dir, "state.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		rec := tx.Bucket(bucketAccts).Bucket([]byte(acct)).Bucket(bucketRec)
+		for _, r := range want {
+			r.ReminderOf = ""
+			v, err := encodeRecord(r)
+			if err != nil {
+				return err
+			}
+			v = append([]byte{formatBinary1}, v[1:len(v)-1]...)
+			if err := rec.Put([]byte(r.Key), v); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keyVersion, []byte("4"))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range want {
+		if got, err := s.Get(acct, r.Key); err != nil || got.ReminderOf != "" {
+			t.Fatalf("the downgraded record %q: ReminderOf %q, %v; want none", r.Key, got.ReminderOf, err)
+		}
+	}
+
+	s = newStore(t, dir)
+	if err := s.View(func(tx *Tx) error {
+		if n, err := tx.version(); n != schemaVersion || err != nil {
+			t.Errorf("schema after opening a schema 4 file = %d, %v; want %d", n, err, schemaVersion)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range want {
+		got, err := s.Get(acct, w.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, w) {
+			t.Errorf("record %q after migration: %v", w.Key, fieldDiff(reflect.ValueOf(got), reflect.ValueOf(w), "Record"))
+		}
+	}
+	for _, r := range []Record{byID, byMsg} {
+		if got, err := s.Get(acct, r.Key); err != nil || got.ReminderOf != "" {
+			t.Errorf("invitation %q after migration: ReminderOf %q, %v; want none", r.Key, got.ReminderOf, err)
+		}
+	}
 }

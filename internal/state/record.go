@@ -140,8 +140,13 @@ type Record struct {
 	FirstSeen time.Time `json:"first_seen"`
 	Inviter   Inviter   `json:"inviter"`
 	// FromReminder is set when the message the record was made from was a
-	// reminder (the original invitation email was never seen).
+	// reminder (the original invitation email was never seen), and on
+	// every reminder's record (see FileReminder).
 	FromReminder bool `json:"from_reminder,omitempty"`
+	// ReminderOf is, on a reminder's record (see FileReminder), the
+	// Message-ID of the message its invitation was recorded from; empty
+	// on an invitation's record.
+	ReminderOf string `json:"reminder_of,omitempty"`
 
 	// The policy's suggestion, as decided the first time.
 	Suggested    policy.Verdict  `json:"suggested"`
@@ -575,6 +580,73 @@ func ReminderKey(key, messageID string) string {
 // invitation of its own.
 func (r Record) IsReminder() bool { return strings.HasPrefix(r.Key, reminderPrefix) }
 
+// linkReminders fills ReminderOf in the reminders' records of account
+// that an older triage filed without it, from their invitations' records
+// (the invitation's key ends a reminder's). A record whose invitation is
+// not found is left as it is.
+func (t *Tx) linkReminders(account string) error {
+	acct, err := t.account(account, false)
+	if err != nil || acct == nil {
+		return err
+	}
+	rec := acct.Bucket(bucketRec)
+	var keys [][]byte
+	c := rec.Cursor()
+	prefix := []byte(reminderPrefix)
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	for _, k := range keys {
+		r, err := getRecord(rec, account, k)
+		if err != nil {
+			return err
+		}
+		if r.ReminderOf != "" {
+			continue
+		}
+		of, ok, err := t.invitationOf(acct, account, r.Key)
+		if err != nil {
+			return err
+		}
+		if !ok || of.Location.MessageID == "" {
+			continue
+		}
+		r.ReminderOf = of.Location.MessageID
+		if err := t.save(acct, r, r.Action.State); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// invitationOf returns the record of the invitation whose reminder's
+// record has key (see ReminderKey): the key of a record that follows a
+// space in it. A Message-ID with a space in it may hide the right one
+// behind a wrong candidate, so each candidate is looked up, from the
+// first.
+func (t *Tx) invitationOf(acct bucket, account, key string) (Record, bool, error) {
+	rest := strings.TrimPrefix(key, reminderPrefix)
+	for i := 0; i < len(rest); i++ {
+		j := strings.IndexByte(rest[i:], ' ')
+		if j < 0 {
+			break
+		}
+		i += j
+		cand := rest[i+1:]
+		if !strings.HasPrefix(cand, "inv:") && !strings.HasPrefix(cand, "msg:") {
+			continue
+		}
+		r, err := t.get(acct, account, cand)
+		switch {
+		case err == nil:
+			return r, true, nil
+		case !errors.Is(err, ErrNotFound):
+			return Record{}, false, err
+		}
+	}
+	return Record{}, false, nil
+}
+
 // FileReminder records that the message at loc, a reminder or a digest
 // that carried the invitation of, is to be filed as that invitation is,
 // and returns its record:
@@ -622,6 +694,7 @@ func (t *Tx) FileReminder(account string, of Record, loc Location) (Record, PutR
 	r.Location = loc
 	r.FirstSeen = now
 	r.FromReminder = true
+	r.ReminderOf = of.Location.MessageID
 	r.Reminders = nil
 	r.Action = Action{State: Pending}
 	r.Log = []Event{{At: now, What: "reminder", Detail: "of " + of.Key}}

@@ -311,6 +311,12 @@ func TestFileReminder(t *testing.T) {
 				t.Errorf("reminder's record logs a decision: %+v", r.Log)
 			}
 		}
+		if r.ReminderOf != "orig-4@linkedin.com" {
+			t.Errorf("reminder's record: ReminderOf = %q, want the invitation's Message-ID %q", r.ReminderOf, "orig-4@linkedin.com")
+		}
+	}
+	if of.ReminderOf != "" {
+		t.Errorf("the invitation's record: ReminderOf = %q, want none", of.ReminderOf)
 	}
 	// The invitation, already done, stays done; the reminder is what is open.
 	pend, err := s.Pending(acct)

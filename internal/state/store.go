@@ -54,10 +54,12 @@
 // next saved. Other values are JSON. Bucket "meta" holds the schema
 // version. Schema 1 had no "pend" index: opening such a file builds it,
 // in one write transaction. Opening a schema 1, 2 or 3 file adds the
-// empty "line" buckets and the "multi" ones, built from "msgid", and
-// records schema 4, so an older triage refuses
-// the file (ErrNewerSchema) rather than failing on the first binary
-// record or changing records without their lines.
+// empty "line" buckets and the "multi" ones, built from "msgid". Opening
+// a schema 1 to 4 file fills ReminderOf in the reminders' records that
+// lack it (schema 5 stores records in formatBinary2) and records schema
+// 5, so an older triage refuses the file (ErrNewerSchema) rather than
+// failing on the first record in a format it does not know or changing
+// records without their lines.
 //
 // # Exactly once
 //
@@ -89,10 +91,11 @@ const DefaultTimeout = 5 * time.Second
 // tried before the sweeps give up on it.
 const DefaultMaxAttempts = 3
 
-// schemaVersion is the layout this package reads and writes: 4 keeps
-// cached lines ("line"), 3 stored records in the binary format (2 stored
-// them as JSON, 1 lacked the "pend" index).
-const schemaVersion = 4
+// schemaVersion is the layout this package reads and writes: 5 stores
+// records in formatBinary2 (with ReminderOf), 4 keeps cached lines
+// ("line"), 3 stored records in the binary format (2 stored them as JSON,
+// 1 lacked the "pend" index).
+const schemaVersion = 5
 
 // dbName is the database file inside the state directory.
 const dbName = "state.db"
@@ -392,6 +395,17 @@ func (t *Tx) init() error {
 				return err
 			}
 			return buildMulti(acct)
+		})
+		if err != nil {
+			return fmt.Errorf("state %s: upgrade schema %d to %d: %w", t.s.path, n, schemaVersion, err)
+		}
+	}
+	if n >= 1 && n < 5 && t.tx.Bucket(bucketAccts) != nil {
+		// Schema 5 records whose reminder each reminder's record is;
+		// an older triage would fail on the format of the records it
+		// writes, so it refuses the file instead (ErrNewerSchema).
+		err := t.tx.Bucket(bucketAccts).ForEachBucket(func(name []byte) error {
+			return t.linkReminders(string(name))
 		})
 		if err != nil {
 			return fmt.Errorf("state %s: upgrade schema %d to %d: %w", t.s.path, n, schemaVersion, err)
