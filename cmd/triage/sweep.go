@@ -459,13 +459,14 @@ func printSummary(stderr io.Writer, a inbox.Account, s sweep.Summary, apply bool
 
 // dryRunNote says that a dry run changed nothing, and how to apply.
 func dryRunNote(s sweep.Summary, applyCmd string) string {
+	// Pending counts invitations and the reminders filed as theirs.
 	switch s.Pending {
 	case 0:
 		return "Dry run: nothing in the mailbox was changed, and no action is pending."
 	case 1:
-		return fmt.Sprintf("Dry run: nothing in the mailbox was changed. To carry out the actions listed for the 1 pending invitation: %s", applyCmd)
+		return fmt.Sprintf("Dry run: nothing in the mailbox was changed. 1 listed invitation or reminder has actions pending; to carry them out: %s", applyCmd)
 	}
-	return fmt.Sprintf("Dry run: nothing in the mailbox was changed. To carry out the actions listed for the %d pending invitations: %s", s.Pending, applyCmd)
+	return fmt.Sprintf("Dry run: nothing in the mailbox was changed. %d listed invitations and reminders have actions pending; to carry them out: %s", s.Pending, applyCmd)
 }
 
 // applyCommand is the command line that applies what opts showed.

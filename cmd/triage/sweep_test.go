@@ -25,6 +25,7 @@ import (
 	"github.com/triagehq/triage/internal/policy"
 	"github.com/triagehq/triage/internal/report"
 	"github.com/triagehq/triage/internal/state"
+	"github.com/triagehq/triage/internal/sweep"
 )
 
 // sweepEnv is an IMAP server in the test process (go-imap's in-memory
@@ -642,5 +643,24 @@ func TestFlushFirstKeepsOrder(t *testing.T) {
 	}
 	if want := strings.Repeat("0123456789\n", 2*n); file.String() != want {
 		t.Errorf("concurrent writes gave %d bytes, not %d whole lines", file.Len(), 2*n)
+	}
+}
+
+// TestDryRunNote checks the hint a dry run ends with: nothing changed,
+// what is pending (invitations and the reminders filed as theirs, one
+// count), and the command that applies it.
+func TestDryRunNote(t *testing.T) {
+	const apply = "triage sweep --apply"
+	for _, tc := range []struct {
+		pending int
+		want    string
+	}{
+		{0, "Dry run: nothing in the mailbox was changed, and no action is pending."},
+		{1, "Dry run: nothing in the mailbox was changed. 1 listed invitation or reminder has actions pending; to carry them out: " + apply},
+		{2000, "Dry run: nothing in the mailbox was changed. 2000 listed invitations and reminders have actions pending; to carry them out: " + apply},
+	} {
+		if got := dryRunNote(sweep.Summary{Pending: tc.pending}, apply); got != tc.want {
+			t.Errorf("dryRunNote(%d pending) =\n%s\nwant\n%s", tc.pending, got, tc.want)
+		}
 	}
 }

@@ -72,6 +72,10 @@ func appendHead(b []byte, e *Entry) (_ []byte, ok bool) {
 	if a := e.Assessment; a != nil {
 		b = appendAssessment(b, a)
 	}
+	if e.ReminderOf != "" {
+		b = append(b, `,"reminder_of":`...)
+		b = appendString(b, e.ReminderOf)
+	}
 	return b, true
 }
 

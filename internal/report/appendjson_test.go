@@ -192,7 +192,8 @@ func full(str string) Entry {
 			Reasons: []policy.Reason{{Rule: str, Points: -3, Why: str}, {Rule: str, Why: str}},
 			Draft:   strp(str),
 		},
-		New: &yes, Actions: []string{str, str}, Applied: &yes,
+		ReminderOf: str,
+		New:        &yes, Actions: []string{str, str}, Applied: &yes,
 	}
 }
 
@@ -228,6 +229,8 @@ func TestAppendEntryEdgeCases(t *testing.T) {
 			e.Inviter.Connections, e.Inviter.MutualConnections = intp(math.MaxInt), intp(math.MinInt)
 		},
 		"nil sweep fields":   func(e *Entry) { e.New, e.Actions, e.Applied = nil, nil, nil },
+		"no reminder_of":     func(e *Entry) { e.ReminderOf = "" },
+		"reminder_of alone":  func(e *Entry) { *e = Entry{Source: "imap://a/INBOX;UIDVALIDITY=1/;UID=2", ReminderOf: "<i@x>"} },
 		"empty actions":      func(e *Entry) { e.Actions = []string{} },
 		"one empty action":   func(e *Entry) { e.Actions = []string{""} },
 		"false flags":        func(e *Entry) { no := false; e.New, e.Applied, e.LION, e.Reminder = &no, &no, false, false },
@@ -285,7 +288,7 @@ func TestAppendEntryKnowsEveryField(t *testing.T) {
 		typ  reflect.Type
 		want string
 	}{
-		{reflect.TypeFor[Entry](), `Source string json:"source"; MessageID string json:"message_id,omitempty"; Date time.Time json:"date,omitzero"; Kind report.Kind json:"kind"; Error string json:"error,omitempty"; Subject string json:"subject,omitempty"; Assessment *report.Assessment ; New *bool json:"new,omitempty"; Actions []string json:"actions,omitempty"; Applied *bool json:"applied,omitempty"`},
+		{reflect.TypeFor[Entry](), `Source string json:"source"; MessageID string json:"message_id,omitempty"; Date time.Time json:"date,omitzero"; Kind report.Kind json:"kind"; Error string json:"error,omitempty"; Subject string json:"subject,omitempty"; Assessment *report.Assessment ; ReminderOf string json:"reminder_of,omitempty"; New *bool json:"new,omitempty"; Actions []string json:"actions,omitempty"; Applied *bool json:"applied,omitempty"`},
 		{reflect.TypeFor[Assessment](), `Inviter report.Inviter json:"inviter"; Note string json:"note"; NoteClass policy.NoteClass json:"note_class"; LION bool json:"lion"; Reminder bool json:"reminder"; InvitationID string json:"invitation_id"; Score int json:"score"; Verdict policy.Verdict json:"verdict"; Reasons []policy.Reason json:"reasons"; Draft *string json:"draft"`},
 		{reflect.TypeFor[Inviter](), `Name string json:"name"; FirstName string json:"first_name"; Headline string json:"headline"; Title string json:"title"; Company string json:"company"; Location string json:"location"; ProfileURL string json:"profile_url"; Connections *int json:"connections"; MutualConnections *int json:"mutual_connections"`},
 		{reflect.TypeFor[policy.Reason](), `Rule string json:"rule"; Points int json:"points"; Why string json:"why"`},
@@ -425,6 +428,9 @@ func FuzzEntryJSON(f *testing.F) {
 		if flag(10) {
 			b := flag(11)
 			e.New = &b
+			if flag(3) {
+				e.ReminderOf = why
+			}
 		}
 		if flag(12) {
 			b := flag(13)

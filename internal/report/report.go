@@ -42,6 +42,12 @@ type Entry struct {
 
 	*Assessment
 
+	// ReminderOf is set by sweeps on the line of a reminder filed as its
+	// invitation was decided (see README: a reminder's own line, not a
+	// decision): the message_id of the invitation's line. Omitted
+	// otherwise.
+	ReminderOf string `json:"reminder_of,omitempty"`
+
 	// Set by sweeps only; omitted otherwise.
 	New     *bool    `json:"new,omitempty"`     // decided by this sweep (false: carried over)
 	Actions []string `json:"actions,omitempty"` // e.g. "keyword $Triage_clarify", "move LinkedIn/Ignore"

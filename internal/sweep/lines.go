@@ -80,7 +80,7 @@ func headTag(samples []state.Record) uint64 {
 
 // headSamples are records that show every field of a head: a clarify with
 // its draft, known counts and characters JSON escapes, a reviewed
-// digest's second invitation, and a bare ignore.
+// reminder of a digest's second invitation, and a bare ignore.
 func headSamples() []state.Record {
 	at := time.Date(2026, 11, 23, 9, 8, 7, 6, time.FixedZone("x", 3600))
 	conns, mutual := 501, 3
@@ -97,6 +97,7 @@ func headSamples() []state.Record {
 	reviewed := state.NewRecord(inv, 1, dec, nil, loc, at)
 	reviewed.Review = &state.Review{Verdict: policy.Accept, DecidedAt: at}
 	reviewed.FromReminder = true
+	reviewed.ReminderOf = "<m0@linkedin.com>"
 	bare := state.NewRecord(inbox.Invitation{MessageID: "<m2@x>"}, 0, policy.Decision{Verdict: policy.Ignore, LION: true}, nil,
 		state.Location{Mailbox: "INBOX", UIDValidity: 1, UID: 1}, time.Time{})
 	return []state.Record{clarify, reviewed, bare}

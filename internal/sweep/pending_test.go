@@ -171,10 +171,19 @@ func TestEmitOpenListsWhatFullRecordsGive(t *testing.T) {
 	fresh := seedOpenKinds(t, store)
 
 	want := referenceListing(t, store, map[string]bool{fresh: true})
-	// 20 single messages and 6 digest invitations; the reminders add no
-	// record, the new one and the one elsewhere are not listed.
-	if len(want) != 26 {
-		t.Fatalf("reference lists %d entries, want 26", len(want))
+	// 20 single messages, 6 digest invitations and 2 reminders' records;
+	// the new one and the one elsewhere are not listed.
+	if len(want) != 28 {
+		t.Fatalf("reference lists %d entries, want 28", len(want))
+	}
+	var reminders []string
+	for _, e := range want {
+		if e.ReminderOf != "" {
+			reminders = append(reminders, e.MessageID+" of "+e.ReminderOf)
+		}
+	}
+	if wantRem := []string{"reminder-3 of " + listedMessageID(3), "reminder-101 of digest-a"}; !slices.Equal(reminders, wantRem) {
+		t.Errorf("reminders listed: %q, want %q", reminders, wantRem)
 	}
 
 	for _, page := range []int{1, 3, 1024} {
@@ -193,8 +202,8 @@ func TestEmitOpenListsWhatFullRecordsGive(t *testing.T) {
 			}
 		}
 		// The new one and the one elsewhere are counted too.
-		if s.sum.Pending != 28 {
-			t.Errorf("page %d: Summary.Pending = %d, want 28", page, s.sum.Pending)
+		if s.sum.Pending != 30 {
+			t.Errorf("page %d: Summary.Pending = %d, want 30", page, s.sum.Pending)
 		}
 		var lines strings.Builder
 		for _, e := range got {
@@ -206,7 +215,7 @@ func TestEmitOpenListsWhatFullRecordsGive(t *testing.T) {
 
 // seedOpenKinds records, in the INBOX of account "work", every kind of
 // open record a listing meets: 20 single messages, digests whose
-// invitations disagree or agree, reminders, reviews (one with an edited
+// invitations disagree or agree, reminders' records, reviews (one with an edited
 // draft), intents of a crashed run, a record in another mailbox, and a
 // record new in this run, whose key it returns.
 func seedOpenKinds(t *testing.T, store *state.Store) (fresh string) {
@@ -227,9 +236,21 @@ func seedOpenKinds(t *testing.T, store *state.Store) (fresh string) {
 			put(state.NewRecord(listedInvitation(100+n, "digest-a"), n, listedDecision(v), nil, loc(30, "digest-a"), listT0))
 			put(state.NewRecord(listedInvitation(110+n, "digest-b"), n, listedDecision(policy.Ignore), nil, loc(31, "digest-b"), listT0))
 		}
-		// A reminder of invitation 3, another of a digest's invitation.
-		put(state.NewRecord(listedInvitation(3, "reminder-3"), 0, listedDecision(policy.Accept), nil, loc(32, "reminder-3"), listT0))
-		put(state.NewRecord(listedInvitation(101, "reminder-101"), 0, listedDecision(policy.Ignore), nil, loc(33, "reminder-101"), listT0))
+		// A reminder of invitation 3, another of a digest's invitation,
+		// each filed with a record of its own.
+		for _, rem := range []struct {
+			n   int
+			uid uint32
+		}{{3, 32}, {101, 33}} {
+			mid := fmt.Sprint("reminder-", rem.n)
+			if err == nil {
+				var of state.Record
+				of, _, err = tx.Put("work", state.NewRecord(listedInvitation(rem.n, mid), 0, listedDecision(policy.Accept), nil, loc(rem.uid, mid), listT0))
+				if err == nil {
+					_, _, err = tx.FileReminder("work", of, loc(rem.uid, mid))
+				}
+			}
+		}
 		// Elsewhere, and new in this run.
 		put(state.NewRecord(listedInvitation(200, "elsewhere"), 0, listedDecision(policy.Accept), nil, state.Location{Mailbox: "Archive", UIDValidity: 3, UID: 5, MessageID: "elsewhere"}, listT0))
 		put(state.NewRecord(listedInvitation(201, "fresh"), 0, listedDecision(policy.Accept), nil, loc(40, "fresh"), listT0))
@@ -309,10 +330,10 @@ func TestEmitOpenLinesAsEntries(t *testing.T) {
 			// their lines, and under another tag all of them.
 			wantEmitted := 4
 			if tag != "this version" {
-				wantEmitted = 26
+				wantEmitted = 28
 			}
-			if emitted != wantEmitted || s.sum.Pending != 28 {
-				t.Errorf("%s, page %d: %d entries passed to emit and Summary.Pending %d, want %d and 28", tag, page, emitted, s.sum.Pending, wantEmitted)
+			if emitted != wantEmitted || s.sum.Pending != 30 {
+				t.Errorf("%s, page %d: %d entries passed to emit and Summary.Pending %d, want %d and 30", tag, page, emitted, s.sum.Pending, wantEmitted)
 			}
 		}
 	}

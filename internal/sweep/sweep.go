@@ -130,8 +130,9 @@ type Summary struct {
 	// wrong, for the first maxFailures of them.
 	Failed   int
 	Failures []error
-	// Pending is how many invitations still have actions to carry out
-	// when the Run ends.
+	// Pending is how many invitations, and reminders filed as theirs
+	// (state.Tx.FileReminder), still have actions to carry out when the
+	// Run ends.
 	Pending int
 	// Applied is how many invitations had their actions carried out (or
 	// confirmed after a crash) by this Run.
@@ -674,6 +675,7 @@ func recordEntry(account string, r state.Record, steps []string) report.Entry {
 		Date:       r.Inviter.Date,
 		Kind:       report.KindInvitation,
 		Assessment: a,
+		ReminderOf: r.ReminderOf,
 		New:        ptr(false),
 		Actions:    steps,
 		Applied:    ptr(false),

@@ -245,6 +245,14 @@ func TestReminderFiledAsItsInvitation(t *testing.T) {
 		t.Errorf("listed %s %s reminder=%v verdict %v score %d actions %q applied %v; want uid 2, the invitation's verdict %v and score %d, actions %q, not applied",
 			e.Source, e.MessageID, e.Reminder, e.Verdict, e.Score, e.Actions, show(e.Applied), r.Suggested, r.Score, wantSteps)
 	}
+	// Its line says whose reminder it is; the invitation, which was
+	// recorded from a reminder email too, has no such field.
+	if e.ReminderOf == "" || e.ReminderOf != r.Location.MessageID {
+		t.Errorf("the reminder's line: reminder_of %q, want the invitation's message_id %q", e.ReminderOf, r.Location.MessageID)
+	}
+	if !r.FromReminder || r.ReminderOf != "" {
+		t.Errorf("the invitation's record: from reminder %v, reminder of %q; want a record made from a reminder email, of no other", r.FromReminder, r.ReminderOf)
+	}
 
 	o.Apply = true
 	sum, entries := run(t, o)
