@@ -464,9 +464,9 @@ func dryRunNote(s sweep.Summary, applyCmd string) string {
 	case 0:
 		return "Dry run: nothing in the mailbox was changed, and no action is pending."
 	case 1:
-		return fmt.Sprintf("Dry run: nothing in the mailbox was changed. 1 listed invitation or reminder has actions pending; to carry them out: %s", applyCmd)
+		return fmt.Sprintf("Dry run: nothing in the mailbox was changed. 1 invitation or reminder has actions pending; to carry out the actions listed: %s", applyCmd)
 	}
-	return fmt.Sprintf("Dry run: nothing in the mailbox was changed. %d listed invitations and reminders have actions pending; to carry them out: %s", s.Pending, applyCmd)
+	return fmt.Sprintf("Dry run: nothing in the mailbox was changed. %d invitations and reminders have actions pending; to carry out the actions listed: %s", s.Pending, applyCmd)
 }
 
 // applyCommand is the command line that applies what opts showed.

@@ -656,8 +656,8 @@ func TestDryRunNote(t *testing.T) {
 		want    string
 	}{
 		{0, "Dry run: nothing in the mailbox was changed, and no action is pending."},
-		{1, "Dry run: nothing in the mailbox was changed. 1 listed invitation or reminder has actions pending; to carry them out: " + apply},
-		{2000, "Dry run: nothing in the mailbox was changed. 2000 listed invitations and reminders have actions pending; to carry them out: " + apply},
+		{1, "Dry run: nothing in the mailbox was changed. 1 invitation or reminder has actions pending; to carry out the actions listed: " + apply},
+		{2000, "Dry run: nothing in the mailbox was changed. 2000 invitations and reminders have actions pending; to carry out the actions listed: " + apply},
 	} {
 		if got := dryRunNote(sweep.Summary{Pending: tc.pending}, apply); got != tc.want {
 			t.Errorf("dryRunNote(%d pending) =\n%s\nwant\n%s", tc.pending, got, tc.want)

@@ -144,8 +144,9 @@ type Record struct {
 	// every reminder's record (see FileReminder).
 	FromReminder bool `json:"from_reminder,omitempty"`
 	// ReminderOf is, on a reminder's record (see FileReminder), the
-	// Message-ID of the message its invitation was recorded from; empty
-	// on an invitation's record.
+	// Message-ID of the message its invitation was recorded from (its
+	// source, inbox.Source, when it had none); empty on an invitation's
+	// record.
 	ReminderOf string `json:"reminder_of,omitempty"`
 
 	// The policy's suggestion, as decided the first time.
@@ -580,6 +581,17 @@ func ReminderKey(key, messageID string) string {
 // invitation of its own.
 func (r Record) IsReminder() bool { return strings.HasPrefix(r.Key, reminderPrefix) }
 
+// reminderRef is what a reminder's record of r holds in ReminderOf: the
+// Message-ID of r's message, or, for a message without one, its source
+// (inbox.Source), so that a reminder's record is never without it.
+func (r Record) reminderRef(account string) string {
+	if r.Location.MessageID != "" {
+		return r.Location.MessageID
+	}
+	l := r.Location
+	return inbox.Source(account, l.Mailbox, l.UIDValidity, l.UID)
+}
+
 // linkReminders fills ReminderOf in the reminders' records of account
 // that an older triage filed without it, from their invitations' records
 // (the invitation's key ends a reminder's). A record whose invitation is
@@ -608,10 +620,10 @@ func (t *Tx) linkReminders(account string) error {
 		if err != nil {
 			return err
 		}
-		if !ok || of.Location.MessageID == "" {
+		if !ok {
 			continue
 		}
-		r.ReminderOf = of.Location.MessageID
+		r.ReminderOf = of.reminderRef(account)
 		if err := t.save(acct, r, r.Action.State); err != nil {
 			return err
 		}
@@ -694,7 +706,7 @@ func (t *Tx) FileReminder(account string, of Record, loc Location) (Record, PutR
 	r.Location = loc
 	r.FirstSeen = now
 	r.FromReminder = true
-	r.ReminderOf = of.Location.MessageID
+	r.ReminderOf = of.reminderRef(account)
 	r.Reminders = nil
 	r.Action = Action{State: Pending}
 	r.Log = []Event{{At: now, What: "reminder", Detail: "of " + of.Key}}

@@ -958,3 +958,24 @@ func BenchmarkPutBatch100(b *testing.B) {
 		}
 	}
 }
+
+// TestReminderOfInvitationWithoutMessageID files a reminder of an
+// invitation whose email had no Message-ID: its record names the
+// invitation's source instead, so it still says whose reminder it is.
+func TestReminderOfInvitationWithoutMessageID(t *testing.T) {
+	s := newStore(t, t.TempDir())
+	of, _ := put(t, s, NewRecord(invitation("6900099", "", "Nameless Message"), 0, decision(policy.Accept, 5), nil, loc(10, ""), t0))
+	if of.Location.MessageID != "" {
+		t.Fatalf("the invitation's record has Message-ID %q, want none", of.Location.MessageID)
+	}
+	var rem Record
+	if err := s.Update(func(tx *Tx) (err error) {
+		rem, _, err = tx.FileReminder(acct, of, loc(40, "<rem@x>"))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if want := inbox.Source(acct, "INBOX", 7, 10); rem.ReminderOf != want {
+		t.Errorf("ReminderOf = %q, want the invitation's source %q", rem.ReminderOf, want)
+	}
+}
