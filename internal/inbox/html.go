@@ -397,6 +397,10 @@ func textLines(s string) []line {
 			continue
 		}
 		href := strings.TrimRight(raw[us:ue], ".,;)")
+		if inner := unwrapLink(href); inner != href {
+			// The wrapped link is written as the text wrote it.
+			href = unescapeText(inner)
+		}
 		label := normalize(raw[:start])
 		label = strings.TrimSpace(strings.TrimRight(label, ":"))
 		if label == "" && len(out) > 0 {

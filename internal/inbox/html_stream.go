@@ -298,7 +298,7 @@ func (w *streamWalker) attrs(wantLink bool) (hidden bool, href string, hasHref b
 			}
 		case "href":
 			if wantLink {
-				href, hasHref = strings.TrimSpace(string(v)), true
+				href, hasHref = unwrapLink(strings.TrimSpace(string(v))), true
 			}
 		case "alt":
 			if wantLink && !hasAlt {

@@ -111,7 +111,7 @@ func (w *htmlWalker) walk(n *html.Node, href string, hidden bool, depth int) {
 		if isLink {
 			for _, a := range n.Attr {
 				if strings.EqualFold(a.Key, "href") {
-					href = strings.TrimSpace(a.Val)
+					href = unwrapLink(strings.TrimSpace(a.Val))
 				}
 			}
 			block = true

@@ -315,6 +315,9 @@ func textLinesSlow(s string) []line {
 			continue
 		}
 		href := strings.TrimRight(raw[us:ue], ".,;)")
+		if inner := unwrapLink(href); inner != href {
+			href = unescapeText(inner)
+		}
 		label := normalize(raw[:start])
 		label = strings.TrimSpace(strings.TrimRight(label, ":"))
 		if label == "" && len(out) > 0 {

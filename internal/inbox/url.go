@@ -87,13 +87,8 @@ var linkURLByte = func() (t [256]bool) {
 // escapes and nothing url.URL.EscapedPath would change. sure is false
 // for any other URL, which url.Parse must read.
 func splitLinkedInURL(raw string) (l linkURL, ok, sure bool) {
-	var rest string
-	switch {
-	case hasPrefixASCIIFold(raw, "https://"):
-		rest = raw[len("https://"):]
-	case hasPrefixASCIIFold(raw, "http://"):
-		rest = raw[len("http://"):]
-	default:
+	rest, ok := cutHTTPScheme(raw)
+	if !ok {
 		return l, false, false
 	}
 	hostEnd := len(rest)
@@ -140,6 +135,18 @@ func linkedInHostFold(host string) bool {
 		return strings.EqualFold(host[len(host)-len(domain):], domain)
 	}
 	return false
+}
+
+// cutHTTPScheme returns s without its "http://" or "https://" (in any
+// case), and whether it had one.
+func cutHTTPScheme(s string) (string, bool) {
+	switch {
+	case hasPrefixASCIIFold(s, "https://"):
+		return s[len("https://"):], true
+	case hasPrefixASCIIFold(s, "http://"):
+		return s[len("http://"):], true
+	}
+	return s, false
 }
 
 func hasPrefixASCIIFold(s, prefix string) bool {

@@ -1,0 +1,213 @@
+package inbox
+
+import (
+	"encoding/base64"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// Mail security gateways rewrite every link of a message they deliver so
+// that a click goes through their scanner first: Microsoft 365's Safe
+// Links (on by default in Defender for Office 365), Proofpoint's URL
+// Defense, Barracuda, Trend Micro, Sophos and Cisco. The rewritten message
+// is what the mailbox stores and IMAP returns, so without unwrapping, an
+// invitation delivered through one of them has no LinkedIn link left: no
+// invitation ID (reminders then never meet their invitation), no profile
+// link, and no accept link to find the inviter's card by.
+//
+// unwrapLink returns the link a gateway's link wraps, decoded from the
+// link itself (never by following it), and any other link unchanged.
+// Wrappers around wrappers are unwrapped too, up to maxUnwrap deep. A
+// wrapper whose original cannot be read (Mimecast's links are opaque
+// tokens) stays as it is.
+func unwrapLink(href string) string {
+	for range maxUnwrap {
+		inner, ok := unwrapOnce(href)
+		if !ok {
+			break
+		}
+		href = inner
+	}
+	return href
+}
+
+// maxUnwrap bounds the wrappers unwrapped around one link.
+const maxUnwrap = 4
+
+// unwrapOnce returns the link wrapped by href when href is a known
+// gateway's link whose original is an absolute http(s) URL.
+func unwrapOnce(href string) (string, bool) {
+	host, rest, ok := hostOf(href)
+	if !ok || linkedInHost(host) { // nearly every link of an invitation
+		return "", false
+	}
+	var inner string
+	switch {
+	case strings.HasSuffix(host, ".safelinks.protection.outlook.com"),
+		strings.HasSuffix(host, ".safelinks.protection.office365.us"),
+		strings.HasSuffix(host, ".safelinks.protection.apps.mil"):
+		// https://eur02.safelinks.protection.outlook.com/?url=<escaped>&data=...
+		inner = wrappedParam(rest, "url")
+	case host == "urldefense.proofpoint.com":
+		inner = proofpointV2(rest)
+	case host == "urldefense.com":
+		inner = proofpointV3(rest)
+	case host == "linkprotect.cudasvc.com":
+		// https://linkprotect.cudasvc.com/url?a=<escaped>&c=...
+		inner = wrappedParam(rest, "a")
+	case strings.HasSuffix(host, ".trendmicro.com") && hasPrefixASCIIFold(rest, "/wis/clicktime/"):
+		// https://imsva91-ctp.trendmicro.com:443/wis/clicktime/v1/query?url=<escaped>&umid=...
+		inner = wrappedParam(rest, "url")
+	case strings.HasSuffix(host, ".protection.sophos.com"):
+		// https://eu-central-1.protection.sophos.com?d=linkedin.com&u=<base64>&...
+		inner = decodeBase64Loose(wrappedParam(rest, "u"))
+	case host == "secure-web.cisco.com":
+		// https://secure-web.cisco.com/<token>/<escaped>
+		_, after, found := strings.Cut(strings.TrimPrefix(rest, "/"), "/")
+		if found {
+			inner, _ = url.PathUnescape(after)
+		}
+	default:
+		return "", false
+	}
+	inner = strings.TrimSpace(inner)
+	if !hasPrefixASCIIFold(inner, "https://") && !hasPrefixASCIIFold(inner, "http://") {
+		return "", false
+	}
+	return inner, true
+}
+
+// hostOf returns the lower-case host of an absolute http(s) URL, without
+// its port, and what follows it (path, query and fragment).
+func hostOf(href string) (host, rest string, ok bool) {
+	href, ok = cutHTTPScheme(href)
+	if !ok {
+		return "", "", false
+	}
+	end, port, upper := len(href), -1, false
+	for i := 0; i < len(href); i++ {
+		c := href[i]
+		if c == '/' || c == '?' || c == '#' {
+			end = i
+			break
+		}
+		switch {
+		case c == '@':
+			return "", "", false // user info: not a gateway's link
+		case c == ':':
+			port = i
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		}
+	}
+	host, rest = href[:end], href[end:]
+	if port >= 0 {
+		host = host[:port]
+	}
+	if host == "" {
+		return "", "", false
+	}
+	if upper {
+		host = strings.ToLower(host)
+	}
+	return host, rest, true
+}
+
+// wrappedParam returns the unescaped value of the query parameter key of
+// rest, the part of a URL after its host.
+func wrappedParam(rest, key string) string {
+	_, query, ok := strings.Cut(rest, "?")
+	if !ok {
+		return ""
+	}
+	query, _, _ = strings.Cut(query, "#")
+	return linkURL{query: query}.queryParam(key)
+}
+
+// proofpointV2 decodes Proofpoint's v1 and v2 links:
+// /v1/url?u=<escaped>&k=... and /v2/url?u=<escaped, with "-" for "%" and
+// "_" for "/">&d=...
+func proofpointV2(rest string) string {
+	switch {
+	case hasPrefixASCIIFold(rest, "/v1/url?"):
+		return wrappedParam(rest, "u")
+	case hasPrefixASCIIFold(rest, "/v2/url?"):
+		_, query, _ := strings.Cut(rest, "?")
+		for kv := range strings.SplitSeq(query, "&") {
+			k, v, _ := strings.Cut(kv, "=")
+			if k != "u" {
+				continue
+			}
+			v = strings.NewReplacer("-", "%", "_", "/").Replace(v)
+			s, err := url.PathUnescape(v)
+			if err != nil {
+				return ""
+			}
+			return s
+		}
+	}
+	return ""
+}
+
+// proofpointV3 decodes Proofpoint's v3 links:
+// /v3/__<URL>__;<base64url>!!<signature>, where each "*" of the URL stands
+// for the next character of the decoded base64 part, and "**" followed by
+// a letter, digit, "-" or "_" for the next 2 to 65 of them (A is 2, B 3,
+// ..., _ 65): the characters a URL in a link could not hold as they were.
+func proofpointV3(rest string) string {
+	body, ok := strings.CutPrefix(rest, "/v3/__")
+	if !ok {
+		return ""
+	}
+	enc, after, ok := strings.Cut(body, "__;")
+	if !ok {
+		return ""
+	}
+	codes, _, _ := strings.Cut(after, "!")
+	var chars []rune
+	if codes != "" {
+		raw := decodeBase64Loose(codes)
+		if raw == "" || !utf8.ValidString(raw) {
+			return ""
+		}
+		chars = []rune(raw)
+	}
+	const runLengths = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	var b strings.Builder
+	b.Grow(len(enc))
+	next := 0
+	for i := 0; i < len(enc); i++ {
+		if enc[i] != '*' {
+			b.WriteByte(enc[i])
+			continue
+		}
+		n := 1
+		if i+2 < len(enc) && enc[i+1] == '*' {
+			k := strings.IndexByte(runLengths, enc[i+2])
+			if k < 0 {
+				return ""
+			}
+			n = k + 2
+			i += 2
+		}
+		if next+n > len(chars) {
+			return ""
+		}
+		b.WriteString(string(chars[next : next+n]))
+		next += n
+	}
+	return b.String()
+}
+
+// decodeBase64Loose decodes s in standard or URL-safe base64, padded or
+// not; it returns "" when s is neither.
+func decodeBase64Loose(s string) string {
+	s = strings.TrimRight(s, "=")
+	for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.RawStdEncoding} {
+		if b, err := enc.DecodeString(s); err == nil {
+			return string(b)
+		}
+	}
+	return ""
+}
