@@ -821,7 +821,11 @@ func readNote(d *doc, ctx *msgContext, lo, a, n int, cardName bool, used map[int
 	}
 	var out []string
 	for _, p := range paras {
-		out = append(out, strings.Join(p, "\n"))
+		para := strings.Join(p, "\n")
+		if isGatewayBanner(para) {
+			continue // a mail gateway's, not the inviter's
+		}
+		out = append(out, para)
 	}
 	return cleanNote(strings.Join(out, "\n\n"))
 }
@@ -844,7 +848,10 @@ func noteAfterLinks(d *doc, ctx *msgContext, a, limit int) string {
 			continue
 		case l.blank():
 			if len(para) > 0 {
-				return cleanNote(strings.Join(para, "\n"))
+				if note := strings.Join(para, "\n"); !isGatewayBanner(note) {
+					return cleanNote(note)
+				}
+				para = nil // a mail gateway's banner: read on
 			}
 			continue
 		case d.structural(i) || d.greeting(i) != nil || d.mutual(i) != nil ||
@@ -853,7 +860,10 @@ func noteAfterLinks(d *doc, ctx *msgContext, a, limit int) string {
 		}
 		para = append(para, l.text)
 	}
-	return cleanNote(strings.Join(para, "\n"))
+	if note := strings.Join(para, "\n"); !isGatewayBanner(note) {
+		return cleanNote(note)
+	}
+	return ""
 }
 
 // cleanNote trims a note and the quotation marks a card puts around it.

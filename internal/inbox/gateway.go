@@ -211,3 +211,51 @@ func decodeBase64Loose(s string) string {
 	}
 	return ""
 }
+
+// isGatewayBanner reports whether para, a paragraph of a message's text,
+// is the warning a mail gateway or an Exchange transport rule puts at the
+// top or the bottom of every message from outside the organisation
+// ("CAUTION: This email originated from outside of the organization. Do
+// not click links ...", Microsoft's "You don't often get email from ...
+// Learn why this is important"). Such a paragraph is no part of an
+// invitation: in a text part without a greeting, it would be read as the
+// inviter's note. It takes a phrase that says where the mail came from
+// and a word of warning, both, so that a note that merely mentions links
+// or an external role is not taken for one.
+func isGatewayBanner(para string) bool {
+	if len(para) > 600 {
+		return false
+	}
+	low := strings.Join(strings.Fields(strings.ToLower(apostrophes.Replace(para))), " ")
+	return containsSome(low, bannerOrigins) && containsSome(low, bannerWarnings)
+}
+
+// bannerOrigins say that a message came from outside (lower case, straight
+// apostrophes, single spaces).
+var bannerOrigins = []string{
+	"originated from outside", "originated outside", "from outside of the organi", "from outside the organi",
+	"from outside your organi", "from outside of your organi", "from outside our organi", "outside of the organi",
+	"external sender", "external email", "external e-mail", "external message", "external source", "[external]",
+	"don't often get email from", "do not often get email from", "don't often get e-mail from",
+	"außerhalb der organisation", "außerhalb ihrer organisation", "externen absender", "externe e-mail",
+	"l'extérieur de l'organisation", "l'extérieur de votre organisation", "expéditeur externe", "courriel externe",
+	"fuera de la organización", "fuera de su organización", "remitente externo", "correo externo",
+	"all'esterno dell'organizzazione", "esterno all'organizzazione", "mittente esterno",
+	"fora da organização", "fora da sua organização", "remetente externo",
+}
+
+// bannerWarnings are the words of warning such a banner carries.
+var bannerWarnings = []string{
+	"caution", "careful", "click", "link", "attachment", "phishing", "suspicious", "important", "verify", "trust",
+	"vorsicht", "klick", "anhäng", "anhang", "prudence", "cliquer", "pièce", "lien", "precaución", "cuidado",
+	"clic", "enlace", "adjunt", "attenzione", "cliccare", "allegat", "clique", "anexo",
+}
+
+func containsSome(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"bufio"
 	"encoding/base64"
 	"net/mail"
 	"os"
@@ -173,5 +174,66 @@ func BenchmarkUnwrapLink(b *testing.B) {
 		if unwrapLink(wrappedProfile) != wrappedProfile {
 			b.Fatal("changed")
 		}
+	}
+}
+
+func TestIsGatewayBanner(t *testing.T) {
+	for _, tc := range []struct {
+		para string
+		want bool
+	}{
+		{"CAUTION: This email originated from outside of the organization. Do not click links or open attachments unless you recognize the sender and know the content is safe.", true},
+		{"You don\u2019t often get email from invitations@linkedin.com. Learn why this is important", true},
+		{"[EXTERNAL EMAIL] DO NOT CLICK links or attachments unless you recognize the sender and know the content is safe.", true},
+		{"WARNING: This email originated outside of Northwind Analytics.\nDO NOT CLICK links or attachments unless you recognize the sender.", true},
+		{"This message is from an EXTERNAL SENDER - be CAUTIOUS, particularly with links and attachments.", true},
+		{"ACHTUNG: Diese E-Mail stammt von au\u00dferhalb der Organisation. Klicken Sie nicht auf Links.", true},
+		{"ATTENTION : ce courriel provient de l\u2019ext\u00e9rieur de l\u2019organisation. Ne cliquez pas sur les liens.", true},
+		{"PRECAUCI\u00d3N: Este correo se origin\u00f3 fuera de la organizaci\u00f3n. No haga clic en enlaces.", true},
+
+		// Notes: a link, an external role or the organisation alone is
+		// no banner.
+		{"Hi Paul, I'm an external consultant for Northwind's data team, could we connect?", false},
+		{"Click the link in my profile to book a demo of our observability platform!", false},
+		{"We met outside the organization's booth at GopherCon; I'd love to stay in touch.", false},
+		{"CAUTION: " + strings.Repeat("long ", 150) + "originated from outside the organization, do not click links", false},
+		{"", false},
+	} {
+		if got := isGatewayBanner(tc.para); got != tc.want {
+			t.Errorf("isGatewayBanner(%.60q) = %v, want %v", tc.para, got, tc.want)
+		}
+	}
+}
+
+// TestGatewayBannerNotNotes checks that no labelled note of the policy's
+// corpora (../policy/testdata, 600 notes written as LinkedIn users write
+// them) is taken for a gateway's banner, which would drop it.
+func TestGatewayBannerNotNotes(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "policy", "testdata", "*.tsv"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("note corpora: %v, %v", files, err)
+	}
+	n := 0
+	for _, path := range files {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := sc.Text()
+			_, note, ok := strings.Cut(line, "\t")
+			if !ok || strings.HasPrefix(line, "#") {
+				continue
+			}
+			n++
+			if isGatewayBanner(strings.ReplaceAll(note, `\n`, "\n")) {
+				t.Errorf("%s: note taken for a gateway's banner: %q", path, note)
+			}
+		}
+		f.Close()
+	}
+	if n < 500 {
+		t.Errorf("read %d notes, want the corpora's 600", n)
 	}
 }
