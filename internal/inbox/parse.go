@@ -390,6 +390,9 @@ func collectRaw(p part, b *bodies, depth int) error {
 	if err != nil {
 		return bodyError(mediaType, p.header.Get("Content-Transfer-Encoding"), depth > 0, err)
 	}
+	if mediaType == "text/plain" && strings.EqualFold(params["format"], "flowed") {
+		s = unflow(s, strings.EqualFold(params["delsp"], "yes"))
+	}
 	*dst = s
 	return nil
 }
