@@ -7,7 +7,9 @@ import "strings"
 // or removed when delSp is set, as DelSp=yes asks), and the space a
 // sender put in front of a line that starts with a space, ">" or "From "
 // (space-stuffing) is removed. The signature separator "-- " stays a line
-// of its own. Lines are returned joined by "\n".
+// of its own, and so does an empty line (RFC 3676 would let a flowed line
+// swallow it; a note's paragraphs are told apart by them). Lines are
+// returned joined by "\n".
 //
 // Notification mail is not flowed, but a gateway or a client that
 // re-encodes it may make it so; read as it is, every soft line break
@@ -33,7 +35,7 @@ func unflow(s string, delSp bool) string {
 			text = text[:len(text)-1]
 		}
 		switch {
-		case open && depth == openDepth:
+		case open && depth == openDepth && text != "-- " && text != "":
 			b.WriteString(text)
 		default:
 			if open {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -61,7 +62,8 @@ func unwrapOnce(href string) (string, bool) {
 		inner = wrappedParam(rest, "url")
 	case strings.HasSuffix(host, ".protection.sophos.com"):
 		// https://eu-central-1.protection.sophos.com?d=linkedin.com&u=<base64>&...
-		inner = decodeBase64Loose(wrappedParam(rest, "u"))
+		// A raw "+" of the base64 reads as a space once unescaped.
+		inner = decodeBase64Loose(strings.ReplaceAll(wrappedParam(rest, "u"), " ", "+"))
 	case host == "secure-web.cisco.com":
 		// https://secure-web.cisco.com/<token>/<escaped>
 		_, after, found := strings.Cut(strings.TrimPrefix(rest, "/"), "/")
@@ -219,24 +221,54 @@ func decodeBase64Loose(s string) string {
 // not click links ...", Microsoft's "You don't often get email from ...
 // Learn why this is important"). Such a paragraph is no part of an
 // invitation: in a text part without a greeting, it would be read as the
-// inviter's note. It takes a phrase that says where the mail came from
-// and a word of warning, both, so that a note that merely mentions links
-// or an external role is not taken for one.
+// inviter's note.
+//
+// A note can mention external email, links or caution; what it does not
+// say is the banners' own wording. So a paragraph is a banner when it has
+// one of their set phrases ("this email originated", "unless you
+// recognize the sender", ...), which also catches a banner split into two
+// paragraphs, or a phrase saying where the mail came from together with a
+// warning ("do not click", "attachments", "be careful", ...) as a phrase
+// or a whole word.
 func isGatewayBanner(para string) bool {
 	if len(para) > 600 {
 		return false
 	}
 	low := strings.Join(strings.Fields(strings.ToLower(apostrophes.Replace(para))), " ")
-	return containsSome(low, bannerOrigins) && containsSome(low, bannerWarnings)
+	if containsSome(low, bannerPhrases) {
+		return true
+	}
+	if !containsSome(low, bannerOrigins) {
+		return false
+	}
+	for _, w := range bannerWarnings {
+		if containsWord(low, w) {
+			return true
+		}
+	}
+	return false
 }
 
-// bannerOrigins say that a message came from outside (lower case, straight
-// apostrophes, single spaces).
+// bannerPhrases are said by gateways' banners and by no invitation note
+// (lower case, straight apostrophes, single spaces).
+var bannerPhrases = []string{
+	"this email originated", "this e-mail originated", "this message originated", "this mail originated",
+	"don't often get email from", "do not often get email from", "don't often get e-mail from",
+	"unless you recognize the sender", "unless you recognise the sender", "know the content is safe",
+	"this email came from outside", "this message came from outside", "this email came from an external",
+	"this message is from an external sender", "this email is from an external sender",
+	"diese e-mail stammt von außerhalb", "diese nachricht stammt von außerhalb",
+	"ce courriel provient de l'extérieur", "ce message provient de l'extérieur", "ce message provient d'un expéditeur externe",
+	"este correo se originó fuera", "este mensaje se originó fuera", "este correo proviene de fuera",
+	"questa email proviene dall'esterno", "questo messaggio proviene dall'esterno",
+	"este e-mail foi enviado de fora", "este email foi enviado de fora", "esta mensagem foi enviada de fora",
+}
+
+// bannerOrigins say that a message came from outside.
 var bannerOrigins = []string{
 	"originated from outside", "originated outside", "from outside of the organi", "from outside the organi",
 	"from outside your organi", "from outside of your organi", "from outside our organi", "outside of the organi",
-	"external sender", "external email", "external e-mail", "external message", "external source", "[external]",
-	"don't often get email from", "do not often get email from", "don't often get e-mail from",
+	"external sender", "external email", "external e-mail", "external message", "[external]", "external:",
 	"außerhalb der organisation", "außerhalb ihrer organisation", "externen absender", "externe e-mail",
 	"l'extérieur de l'organisation", "l'extérieur de votre organisation", "expéditeur externe", "courriel externe",
 	"fuera de la organización", "fuera de su organización", "remitente externo", "correo externo",
@@ -244,11 +276,14 @@ var bannerOrigins = []string{
 	"fora da organização", "fora da sua organização", "remetente externo",
 }
 
-// bannerWarnings are the words of warning such a banner carries.
+// bannerWarnings are the warnings that come with an origin phrase in a
+// banner, matched as whole words or phrases ("link" would match
+// "LinkedIn", which every note may name).
 var bannerWarnings = []string{
-	"caution", "careful", "click", "link", "attachment", "phishing", "suspicious", "important", "verify", "trust",
-	"vorsicht", "klick", "anhäng", "anhang", "prudence", "cliquer", "pièce", "lien", "precaución", "cuidado",
-	"clic", "enlace", "adjunt", "attenzione", "cliccare", "allegat", "clique", "anexo",
+	"caution", "cautious", "be careful", "do not click", "don't click", "not click", "click on links", "clicking links",
+	"attachments", "phishing", "suspicious", "vorsicht", "anhänge", "klicken sie nicht", "prudence", "ne cliquez pas",
+	"pièces jointes", "precaución", "no haga clic", "archivos adjuntos", "attenzione", "non cliccare", "allegati",
+	"cuidado", "não clique", "anexos",
 }
 
 func containsSome(s string, subs []string) bool {
@@ -258,4 +293,26 @@ func containsSome(s string, subs []string) bool {
 		}
 	}
 	return false
+}
+
+// containsWord reports whether w occurs in s between word boundaries
+// (anything but a letter or a digit, or either end).
+func containsWord(s, w string) bool {
+	for off := 0; ; {
+		i := strings.Index(s[off:], w)
+		if i < 0 {
+			return false
+		}
+		i += off
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[i+len(w):])
+		if !isWordRune(before) && !isWordRune(after) {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }

@@ -67,6 +67,9 @@ func TestUnwrapLink(t *testing.T) {
 		{"sophos",
 			"https://eu-central-1.protection.sophos.com?d=linkedin.com&u=" + base64.StdEncoding.EncodeToString([]byte("https://www.linkedin.com/in/jane/?x=1")) + "&i=abc&t=def&h=ghi",
 			"https://www.linkedin.com/in/jane/?x=1"},
+		{"sophos, a raw + in the base64",
+			"https://eu-central-1.protection.sophos.com?d=linkedin.com&u=" + base64.StdEncoding.EncodeToString([]byte("https://www.linkedin.com/in/x/?a=~~~>")) + "&i=abc",
+			"https://www.linkedin.com/in/x/?a=~~~>"},
 		{"cisco",
 			"https://secure-web.cisco.com/1AbCdEf_token/https%3A%2F%2Fwww.linkedin.com%2Fin%2Fjane%2F",
 			"https://www.linkedin.com/in/jane/"},
@@ -190,12 +193,22 @@ func TestIsGatewayBanner(t *testing.T) {
 		{"ACHTUNG: Diese E-Mail stammt von au\u00dferhalb der Organisation. Klicken Sie nicht auf Links.", true},
 		{"ATTENTION : ce courriel provient de l\u2019ext\u00e9rieur de l\u2019organisation. Ne cliquez pas sur les liens.", true},
 		{"PRECAUCI\u00d3N: Este correo se origin\u00f3 fuera de la organizaci\u00f3n. No haga clic en enlaces.", true},
+		// A banner split into two paragraphs: each half is one.
+		{"EXTERNAL: This email originated from outside of the organization.", true},
+		{"Do not click links or open attachments unless you recognize the sender and know the content is safe.", true},
 
 		// Notes: a link, an external role or the organisation alone is
 		// no banner.
 		{"Hi Paul, I'm an external consultant for Northwind's data team, could we connect?", false},
 		{"Click the link in my profile to book a demo of our observability platform!", false},
 		{"We met outside the organization's booth at GopherCon; I'd love to stay in touch.", false},
+		// Found in review: notes that name an origin and LinkedIn, or a
+		// word a warning could use.
+		{"We are hiring from outside the organization for an important role.", false},
+		{"Hi Paul, I lead external email security at Kestrel and would love to connect here on LinkedIn.", false},
+		{"Loved your talk on auditing external source code. Let's link up!", false},
+		{"Hola, trabajo en seguridad de correo externo para clientes y me gustar\u00eda conectar en LinkedIn.", false},
+		{"I run external email campaigns; verify your trust score with our tool, it's important!", false},
 		{"CAUTION: " + strings.Repeat("long ", 150) + "originated from outside the organization, do not click links", false},
 		{"", false},
 	} {

@@ -821,11 +821,14 @@ func readNote(d *doc, ctx *msgContext, lo, a, n int, cardName bool, used map[int
 	}
 	var out []string
 	for _, p := range paras {
-		para := strings.Join(p, "\n")
-		if isGatewayBanner(para) {
-			continue // a mail gateway's, not the inviter's
-		}
-		out = append(out, para)
+		out = append(out, strings.Join(p, "\n"))
+	}
+	// A mail gateway's banner comes first or last, never inside a note.
+	for len(out) > 0 && isGatewayBanner(out[0]) {
+		out = out[1:]
+	}
+	for len(out) > 0 && isGatewayBanner(out[len(out)-1]) {
+		out = out[:len(out)-1]
 	}
 	return cleanNote(strings.Join(out, "\n\n"))
 }
