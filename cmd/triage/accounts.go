@@ -139,6 +139,9 @@ func writeProbe(w io.Writer, a inbox.Account, r inbox.ProbeReport, verbose bool)
 	} else {
 		line("search", "FROM %q OR a SUBJECT with any of %d invitation subjects (--verbose lists them)", inbox.LinkedInDomain, len(subjects))
 	}
+	if r.SearchSplit {
+		line("", "the server refused this as one UID SEARCH: a sweep asks each of the %d criteria in a search of its own (one round trip each)", len(subjects)+1)
+	}
 	line("candidates", "%s match now; the first sweep fetches these, later sweeps only new mail",
 		plural(r.Candidates, "message", "messages"))
 }

@@ -107,6 +107,9 @@ type Session struct {
 	stop    func() bool // stops the Dial context's AfterFunc
 
 	selected *MailboxStatus
+	// searchSplit is set once the server refused the combined candidate
+	// search (see SearchCandidates).
+	searchSplit bool
 }
 
 // Dial connects to the account's server, verifies its certificate, logs in

@@ -50,6 +50,9 @@ type testServerOptions struct {
 	// noTryCreate makes COPY and MOVE to a missing mailbox answer a bare
 	// NO, without [TRYCREATE], as some servers do.
 	noTryCreate bool
+	// refuseOr makes SEARCH answer BAD to any OR, as Microsoft Exchange
+	// does to ORs nested in parentheses.
+	refuseOr bool
 }
 
 type testServer struct {
@@ -61,6 +64,7 @@ type testServer struct {
 	ca   string // PEM file of the CA that signed the server's certificate
 
 	mu       sync.Mutex
+	searches int      // SEARCH commands answered, refused ones included
 	calls    []string // "COPY 3 Dest", "STORE 3 +\Deleted", "EXPUNGE 3", "MOVE 3 Dest"
 	copyFail bool
 	stall    chan struct{} // when set, SELECT waits for it to close
@@ -290,6 +294,16 @@ func (s *testSession) Select(name string, options *imap.SelectOptions) (*imap.Se
 		data.PermanentFlags = perm
 	}
 	return data, err
+}
+
+func (s *testSession) Search(kind imapserver.NumKind, criteria *imap.SearchCriteria, options *imap.SearchOptions) (*imap.SearchData, error) {
+	s.srv.mu.Lock()
+	s.srv.searches++
+	s.srv.mu.Unlock()
+	if s.srv.opts.refuseOr && len(criteria.Or) > 0 {
+		return nil, &imap.Error{Type: imap.StatusResponseTypeBad, Text: "Command Argument Error. 11"}
+	}
+	return s.UserSession.Search(kind, criteria, options)
 }
 
 func (s *testSession) Copy(numSet imap.NumSet, dest string) (*imap.CopyData, error) {

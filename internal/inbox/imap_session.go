@@ -161,16 +161,27 @@ func (c SearchCriteria) subjects() []string {
 }
 
 func (c SearchCriteria) imapCriteria() *imap.SearchCriteria {
+	crit := orTree(c.keys())
+	c.limit(&crit)
+	return &crit
+}
+
+// keys are the criteria the search ORs: FROM the LinkedIn domain, and a
+// SUBJECT for each subject.
+func (c SearchCriteria) keys() []imap.SearchCriteria {
 	keys := []imap.SearchCriteria{{Header: []imap.SearchCriteriaHeaderField{{Key: "From", Value: LinkedInDomain}}}}
 	for _, s := range c.subjects() {
 		keys = append(keys, imap.SearchCriteria{Header: []imap.SearchCriteriaHeaderField{{Key: "Subject", Value: s}}})
 	}
-	crit := orTree(keys)
+	return keys
+}
+
+// limit adds the UID range and the internal date the search is limited to.
+func (c SearchCriteria) limit(crit *imap.SearchCriteria) {
 	if c.SinceUID > 0 {
 		crit.UID = []imap.UIDSet{{{Start: imap.UID(c.SinceUID + 1), Stop: 0}}} // n:*
 	}
 	crit.Since = c.Since
-	return &crit
 }
 
 // orTree ORs keys as a balanced tree, to keep the nesting shallow.
@@ -202,6 +213,13 @@ func (c SearchCriteria) String() string {
 // the matching UIDs in ascending order, all above SinceUID. (To save even
 // that round trip, a caller can skip it when MailboxStatus.UIDNext is at
 // most SinceUID+1: no message arrived since.)
+//
+// A server that refuses the search (BAD or NO: Microsoft Exchange's IMAP
+// is known to reject ORs nested in parentheses, which is how go-imap
+// writes them) is asked each criterion in a search of its own instead,
+// one round trip each, and the results are joined; SearchSplit then
+// reports true for the rest of the session, whose later searches go
+// straight to the split form.
 func (s *Session) SearchCandidates(ctx context.Context, c SearchCriteria) ([]uint32, error) {
 	if s.selected == nil {
 		return nil, fmt.Errorf("search: %w", errNoMailbox)
@@ -214,20 +232,51 @@ func (s *Session) SearchCandidates(ctx context.Context, c SearchCriteria) ([]uin
 		return nil, err
 	}
 	defer done()
-	data, err := s.client.UIDSearch(c.imapCriteria(), nil).Wait()
-	if err != nil {
-		return nil, s.fail(ctx, "search", err)
+	var found []imap.UID
+	if !s.searchSplit {
+		data, err := s.client.UIDSearch(c.imapCriteria(), nil).Wait()
+		switch {
+		case err == nil:
+			found = data.AllUIDs()
+		case refused(err) && len(c.keys()) > 1:
+			s.log.Info("the server refused the combined search: searching one criterion at a time",
+				"mailbox", s.selected.Name, "criteria", len(c.keys()), "err", err)
+			s.searchSplit = true
+		default:
+			return nil, s.fail(ctx, "search", err)
+		}
+	}
+	if s.searchSplit {
+		for _, key := range c.keys() {
+			c.limit(&key)
+			data, err := s.client.UIDSearch(&key, nil).Wait()
+			if err != nil {
+				return nil, s.fail(ctx, "search (one criterion at a time)", err)
+			}
+			found = append(found, data.AllUIDs()...)
+		}
 	}
 	var uids []uint32
-	for _, u := range data.AllUIDs() {
+	for _, u := range found {
 		// "UID n:*" matches the last message even when n is beyond it.
 		if uint32(u) > c.SinceUID {
 			uids = append(uids, uint32(u))
 		}
 	}
 	slices.Sort(uids)
-	s.log.Debug("imap search", "mailbox", s.selected.Name, "since_uid", c.SinceUID, "candidates", len(uids))
+	uids = slices.Compact(uids)
+	s.log.Debug("imap search", "mailbox", s.selected.Name, "since_uid", c.SinceUID, "candidates", len(uids), "split", s.searchSplit)
 	return uids, nil
+}
+
+// SearchSplit reports whether the server refused the combined candidate
+// search, so that SearchCandidates searches one criterion at a time.
+func (s *Session) SearchSplit() bool { return s.searchSplit }
+
+// refused reports whether err is the server's BAD or NO to a command.
+func refused(err error) bool {
+	var ierr *imap.Error
+	return errors.As(err, &ierr) && (ierr.Type == imap.StatusResponseTypeBad || ierr.Type == imap.StatusResponseTypeNo)
 }
 
 // FetchedMessage is one message streamed by Fetch.
@@ -467,6 +516,9 @@ type ProbeReport struct {
 	Search string
 	// Candidates is how many messages that search matches now.
 	Candidates int
+	// SearchSplit is true when the server refused the search as one
+	// command, so a sweep asks each criterion in a search of its own.
+	SearchSplit bool
 }
 
 // Probe selects the account's mailbox and reports what a sweep would see:
@@ -491,7 +543,7 @@ func (s *Session) Probe(ctx context.Context, c SearchCriteria) (ProbeReport, err
 	if err != nil {
 		return r, err
 	}
-	r.Candidates = len(uids)
+	r.Candidates, r.SearchSplit = len(uids), s.searchSplit
 	return r, nil
 }
 

@@ -404,7 +404,14 @@ func seedIMAPMailbox(ts *testServer) map[string]uint32 {
 var testSubjects = []string{"wants to connect", "I want to connect", "invitation is waiting"}
 
 func TestSearchCandidates(t *testing.T) {
-	ts := newTestServer(t, testServerOptions{})
+	t.Run("one search", func(t *testing.T) { testSearchCandidates(t, false) })
+	// A server that refuses the ORs (as Microsoft Exchange does) is asked
+	// one criterion at a time, with the same results.
+	t.Run("server refuses OR", func(t *testing.T) { testSearchCandidates(t, true) })
+}
+
+func testSearchCandidates(t *testing.T, refuseOr bool) {
+	ts := newTestServer(t, testServerOptions{refuseOr: refuseOr})
 	uid := seedIMAPMailbox(ts)
 	last := ts.add("INBOX", imapTestMessage("LinkedIn <invitations@linkedin.com>",
 		"Sam Roe wants to connect", "inv2@linkedin.com", "Sam Roe wants to connect."))
@@ -428,7 +435,10 @@ func TestSearchCandidates(t *testing.T) {
 		{SearchCriteria{Subjects: testSubjects, Since: time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)},
 			[]uint32{uid["invitation"], uid["lookalike"], uid["digest"], last}},
 	}
-	for _, tt := range tests {
+	for i, tt := range tests {
+		ts.mu.Lock()
+		before := ts.searches
+		ts.mu.Unlock()
 		got, err := s.SearchCandidates(ctx, tt.c)
 		if err != nil {
 			t.Errorf("SearchCandidates(%v): %v", tt.c, err)
@@ -437,6 +447,29 @@ func TestSearchCandidates(t *testing.T) {
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("SearchCandidates(%v) = %v, want %v", tt.c, got, tt.want)
 		}
+		ts.mu.Lock()
+		n := ts.searches - before
+		ts.mu.Unlock()
+		// One search; or, refused, one per criterion, after the refused
+		// one the first time only.
+		want := 1
+		if refuseOr {
+			want = len(tt.c.keys())
+			if i == 0 {
+				want++
+			}
+		}
+		if n != want || s.SearchSplit() != refuseOr {
+			t.Errorf("SearchCandidates(%v) sent %d searches (split %v), want %d (split %v)", tt.c, n, s.SearchSplit(), want, refuseOr)
+		}
+	}
+	if refuseOr {
+		// What `triage accounts test` reports.
+		r, err := s.Probe(ctx, SearchCriteria{Subjects: testSubjects})
+		if err != nil || !r.SearchSplit || r.Candidates != len(tests[0].want) {
+			t.Errorf("Probe = split %v, %d candidates, %v; want split, %d", r.SearchSplit, r.Candidates, err, len(tests[0].want))
+		}
+		return
 	}
 
 	// The server does answer "UID n:*" beyond the end with the last
