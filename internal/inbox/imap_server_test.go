@@ -51,8 +51,9 @@ type testServerOptions struct {
 	// NO, without [TRYCREATE], as some servers do.
 	noTryCreate bool
 	// refuseOr makes SEARCH answer BAD to any OR, as Microsoft Exchange
-	// does to ORs nested in parentheses.
-	refuseOr bool
+	// does to ORs nested in parentheses; refuseSubject answers NO to any
+	// search with a SUBJECT key.
+	refuseOr, refuseSubject bool
 }
 
 type testServer struct {
@@ -303,7 +304,24 @@ func (s *testSession) Search(kind imapserver.NumKind, criteria *imap.SearchCrite
 	if s.srv.opts.refuseOr && len(criteria.Or) > 0 {
 		return nil, &imap.Error{Type: imap.StatusResponseTypeBad, Text: "Command Argument Error. 11"}
 	}
+	if s.srv.opts.refuseSubject && hasSubjectKey(criteria) {
+		return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "SUBJECT search not supported"}
+	}
 	return s.UserSession.Search(kind, criteria, options)
+}
+
+func hasSubjectKey(c *imap.SearchCriteria) bool {
+	for _, h := range c.Header {
+		if strings.EqualFold(h.Key, "Subject") {
+			return true
+		}
+	}
+	for _, or := range c.Or {
+		if hasSubjectKey(&or[0]) || hasSubjectKey(&or[1]) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *testSession) Copy(numSet imap.NumSet, dest string) (*imap.CopyData, error) {

@@ -247,13 +247,19 @@ func (s *Session) SearchCandidates(ctx context.Context, c SearchCriteria) ([]uin
 		}
 	}
 	if s.searchSplit {
-		for _, key := range c.keys() {
+		for i, key := range c.keys() {
 			c.limit(&key)
 			data, err := s.client.UIDSearch(&key, nil).Wait()
-			if err != nil {
+			switch {
+			case err == nil:
+				found = append(found, data.AllUIDs()...)
+			case i > 0 && refused(err):
+				// A subject, which only finds look-alikes the FROM
+				// search does not: not worth failing the sweep for.
+				s.log.Info("the server refused a subject search: skipped", "mailbox", s.selected.Name, "search", key.Header[0].Value, "err", err)
+			default:
 				return nil, s.fail(ctx, "search (one criterion at a time)", err)
 			}
-			found = append(found, data.AllUIDs()...)
 		}
 	}
 	var uids []uint32

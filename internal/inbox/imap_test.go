@@ -410,6 +410,23 @@ func TestSearchCandidates(t *testing.T) {
 	t.Run("server refuses OR", func(t *testing.T) { testSearchCandidates(t, true) })
 }
 
+// TestSearchCandidatesSubjectsRefused: a server that refuses every
+// SUBJECT search still gets the FROM search, whose candidates the sweep
+// takes; the refused subjects only cost the look-alikes.
+func TestSearchCandidatesSubjectsRefused(t *testing.T) {
+	ts := newTestServer(t, testServerOptions{refuseSubject: true})
+	uid := seedIMAPMailbox(ts)
+	s := dialTest(t, ts.account(t), DialOptions{})
+	ctx := context.Background()
+	if _, err := s.Select(ctx, "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.SearchCandidates(ctx, SearchCriteria{Subjects: testSubjects})
+	if want := []uint32{uid["invitation"], uid["digest"]}; err != nil || !slices.Equal(got, want) || !s.SearchSplit() {
+		t.Errorf("SearchCandidates = %v, %v (split %v); want %v, split", got, err, s.SearchSplit(), want)
+	}
+}
+
 func testSearchCandidates(t *testing.T, refuseOr bool) {
 	ts := newTestServer(t, testServerOptions{refuseOr: refuseOr})
 	uid := seedIMAPMailbox(ts)
