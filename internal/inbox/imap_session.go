@@ -232,22 +232,23 @@ func (s *Session) SearchCandidates(ctx context.Context, c SearchCriteria) ([]uin
 		return nil, err
 	}
 	defer done()
+	keys := c.keys()
 	var found []imap.UID
 	if !s.searchSplit {
 		data, err := s.client.UIDSearch(c.imapCriteria(), nil).Wait()
 		switch {
 		case err == nil:
 			found = data.AllUIDs()
-		case refused(err) && len(c.keys()) > 1:
+		case refused(err) && len(keys) > 1:
 			s.log.Info("the server refused the combined search: searching one criterion at a time",
-				"mailbox", s.selected.Name, "criteria", len(c.keys()), "err", err)
+				"mailbox", s.selected.Name, "criteria", len(keys), "err", err)
 			s.searchSplit = true
 		default:
 			return nil, s.fail(ctx, "search", err)
 		}
 	}
 	if s.searchSplit {
-		for i, key := range c.keys() {
+		for i, key := range keys {
 			c.limit(&key)
 			data, err := s.client.UIDSearch(&key, nil).Wait()
 			switch {

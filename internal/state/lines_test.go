@@ -276,14 +276,7 @@ func TestMigrateSchema3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.View(func(tx *Tx) error {
-		if n, err := tx.version(); n != schemaVersion || err != nil {
-			t.Errorf("schema after opening a schema 3 file = %d, %v; want %d", n, err, schemaVersion)
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	wantSchema(t, s, "after opening a schema 3 file")
 	checkDisagree(t, s, "after migration")
 	if err := s.View(func(tx *Tx) error {
 		if disagree, err := tx.VerdictsDisagree(acct, "<d@x>"); !disagree || err != nil {
@@ -626,14 +619,7 @@ func TestMigrateSchema4(t *testing.T) {
 	}
 
 	s = newStore(t, dir)
-	if err := s.View(func(tx *Tx) error {
-		if n, err := tx.version(); n != schemaVersion || err != nil {
-			t.Errorf("schema after opening a schema 4 file = %d, %v; want %d", n, err, schemaVersion)
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	wantSchema(t, s, "after opening a schema 4 file")
 	for _, w := range want {
 		got, err := s.Get(acct, w.Key)
 		if err != nil {
@@ -647,5 +633,18 @@ func TestMigrateSchema4(t *testing.T) {
 		if got, err := s.Get(acct, r.Key); err != nil || got.ReminderOf != "" {
 			t.Errorf("invitation %q after migration: ReminderOf %q, %v; want none", r.Key, got.ReminderOf, err)
 		}
+	}
+}
+
+// wantSchema checks that the file of s records this package's schema.
+func wantSchema(t *testing.T, s *Store, when string) {
+	t.Helper()
+	if err := s.View(func(tx *Tx) error {
+		if n, err := tx.version(); n != schemaVersion || err != nil {
+			t.Errorf("schema %s = %d, %v; want %d", when, n, err, schemaVersion)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
