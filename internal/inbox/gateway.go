@@ -234,7 +234,13 @@ func isGatewayBanner(para string) bool {
 	if len(para) > 600 {
 		return false
 	}
-	low := strings.Join(strings.Fields(strings.ToLower(apostrophes.Replace(para))), " ")
+	low := strings.ToLower(para)
+	if !containsSome(low, bannerAnchors) {
+		// Most paragraphs, and every note but a few: no phrase below can
+		// be in it (TestBannerAnchors).
+		return false
+	}
+	low = strings.Join(strings.Fields(apostrophes.Replace(low)), " ")
 	if containsSome(low, bannerPhrases) {
 		return true
 	}
@@ -247,6 +253,14 @@ func isGatewayBanner(para string) bool {
 		}
 	}
 	return false
+}
+
+// bannerAnchors are words without spaces or apostrophes of which every
+// banner phrase and origin below holds one: a paragraph without any of
+// them is no banner, found without normalising it.
+var bannerAnchors = []string{
+	"origin", "outside", "extern", "estern", "often", "recogni", "safe",
+	"außerhalb", "extérieur", "fuera", "fora",
 }
 
 // bannerPhrases are said by gateways' banners and by no invitation note

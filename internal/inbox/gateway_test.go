@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -248,5 +249,22 @@ func TestGatewayBannerNotNotes(t *testing.T) {
 	}
 	if n < 500 {
 		t.Errorf("read %d notes, want the corpora's 600", n)
+	}
+}
+
+// TestBannerAnchors checks the premise of isGatewayBanner's quick
+// rejection: every banner phrase and origin holds one of bannerAnchors,
+// and no anchor has a space or an apostrophe that normalising a
+// paragraph would change.
+func TestBannerAnchors(t *testing.T) {
+	for _, a := range bannerAnchors {
+		if strings.ContainsAny(a, " '\u2019\u2018`") || a != strings.ToLower(a) {
+			t.Errorf("anchor %q has a space, an apostrophe or a capital", a)
+		}
+	}
+	for _, p := range append(slices.Clone(bannerPhrases), bannerOrigins...) {
+		if !containsSome(p, bannerAnchors) {
+			t.Errorf("banner phrase %q holds no anchor: isGatewayBanner would never see it", p)
+		}
 	}
 }
