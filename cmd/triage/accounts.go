@@ -94,6 +94,7 @@ func runAccountsTest(ctx context.Context, opts accountsOptions, stdout, stderr i
 		return err
 	}
 	writeProbe(stdout, a, r, opts.Verbose)
+	writeFolders(stdout, s.file.Actions, r)
 	for _, w := range actionWarnings(s.file.Actions, r) {
 		fmt.Fprintf(stderr, "triage: warning: %s\n", w)
 	}
@@ -144,6 +145,30 @@ func writeProbe(w io.Writer, a inbox.Account, r inbox.ProbeReport, verbose bool)
 	}
 	line("candidates", "%s match now; the first sweep fetches these, later sweeps only new mail",
 		plural(r.Candidates, "message", "messages"))
+}
+
+// writeFolders says how the server names mailboxes and, when that
+// changes a configured move_to or copy_to, the name a sweep uses.
+func writeFolders(w io.Writer, acts config.Actions, r inbox.ProbeReport) {
+	naming := "no hierarchy"
+	if r.Separator != "" {
+		naming = fmt.Sprintf("levels separated by %q", r.Separator)
+	}
+	if r.PersonalPrefix != "" {
+		naming += fmt.Sprintf(", your folders under %q", r.PersonalPrefix)
+	}
+	fmt.Fprintf(w, "%-13s %s\n", "folders", naming)
+	for _, v := range []policy.Verdict{policy.Accept, policy.Ignore, policy.Clarify, policy.Suspicious} {
+		a := acts.For(v)
+		for _, mb := range []struct{ key, name string }{{"move_to", a.MoveTo}, {"copy_to", a.CopyTo}} {
+			if mb.name == "" {
+				continue
+			}
+			if on := r.ServerName(mb.name); on != mb.name {
+				fmt.Fprintf(w, "%-13s actions.%s.%s %q is %q on this server\n", "", v, mb.key, mb.name, on)
+			}
+		}
+	}
 }
 
 // actionWarnings lists the configured actions this server cannot carry out.

@@ -388,6 +388,7 @@ func TestAccounts(t *testing.T) {
 		`search        FROM "linkedin.com" OR a SUBJECT with any of `,
 		// The sample LinkedIn emails, look-alike included, and none of the ordinary mail.
 		fmt.Sprintf("candidates    %d messages match now", demo.Count()),
+		`folders       levels separated by "/"`,
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("accounts test output lacks %q:\n%s", want, r.stdout)

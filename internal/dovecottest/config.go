@@ -17,6 +17,7 @@ type config struct {
 	Root                bool
 	User, Group         string // the running user, when not root
 	OAuth2              bool
+	Separator, Prefix   string // the personal namespace's
 }
 
 // Dovecot 2.3 syntax. Dovecot rejects a setting on the same line as "{".
@@ -70,8 +71,8 @@ userdb {
 
 namespace inbox {
   inbox = yes
-  separator = /
-  prefix =
+  separator = {{.Separator}}
+  prefix = {{.Prefix}}
   mailbox Drafts {
     special_use = \Drafts
     auto = subscribe

@@ -17,6 +17,7 @@ package dovecottest
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -96,6 +97,11 @@ type Options struct {
 	// bearer tokens against a small token introspection server on loopback
 	// that runs in this process. Tokens come from Server.IssueToken.
 	OAuth2 bool
+
+	// Separator and Prefix set the personal namespace: its hierarchy
+	// separator ("/" when empty) and its prefix ("" by default; "INBOX."
+	// with Separator "." names mailboxes as Cyrus and Courier do).
+	Separator, Prefix string
 }
 
 // Server is a running Dovecot instance. Its fields are read-only.
@@ -284,6 +290,8 @@ func (s *Server) launch(opts Options) error {
 			User:      id.user,
 			Group:     id.group,
 			OAuth2:    s.oauth != nil,
+			Separator: cmp.Or(opts.Separator, "/"),
+			Prefix:    opts.Prefix,
 		}
 		if err := conf.write(s.ConfigFile); err != nil {
 			return err

@@ -84,6 +84,10 @@ func (s *Session) addFlags(uids imap.UIDSet, flags ...imap.Flag) error {
 // move moves uids to dest and returns their new UIDs when the server said
 // them (nil when not).
 func (s *Session) move(uids imap.UIDSet, dest string) (imap.NumSet, error) {
+	dest, err := s.serverMailbox(dest)
+	if err != nil {
+		return nil, err
+	}
 	if s.caps.Move {
 		data, err := s.client.Move(uids, dest).Wait()
 		if err != nil && s.shouldCreate(err, dest) {
@@ -104,7 +108,7 @@ func (s *Session) move(uids imap.UIDSet, dest string) (imap.NumSet, error) {
 	}
 	// go-imap's own fallback queues STORE and EXPUNGE behind the COPY and
 	// runs them even when the COPY fails: go step by step instead.
-	data, err := s.copyCreating(uids, dest)
+	data, err := s.copyAs(uids, dest)
 	if err != nil {
 		return nil, fmt.Errorf("copy failed, messages left in place: %w", err)
 	}
@@ -122,6 +126,15 @@ func (s *Session) move(uids imap.UIDSet, dest string) (imap.NumSet, error) {
 
 // copyCreating copies uids to dest, creating dest when it is missing.
 func (s *Session) copyCreating(uids imap.UIDSet, dest string) (*imap.CopyData, error) {
+	dest, err := s.serverMailbox(dest)
+	if err != nil {
+		return nil, err
+	}
+	return s.copyAs(uids, dest)
+}
+
+// copyAs is copyCreating for dest as the server names it.
+func (s *Session) copyAs(uids imap.UIDSet, dest string) (*imap.CopyData, error) {
 	data, err := s.client.Copy(uids, dest).Wait()
 	if err != nil && s.shouldCreate(err, dest) {
 		if err = s.create(dest); err == nil {

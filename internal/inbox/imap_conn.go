@@ -110,6 +110,9 @@ type Session struct {
 	// searchSplit is set once the server refused the combined candidate
 	// search (see SearchCandidates).
 	searchSplit bool
+	// naming is how the server names mailboxes, learnt when first needed
+	// (see serverMailbox); nil until then.
+	naming *mailboxNaming
 }
 
 // Dial connects to the account's server, verifies its certificate, logs in

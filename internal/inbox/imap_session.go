@@ -108,7 +108,11 @@ func (s *Session) Select(ctx context.Context, mailbox string) (MailboxStatus, er
 	}
 	defer done()
 	s.selected = nil
-	data, err := s.client.Select(mailbox, nil).Wait()
+	name, err := s.serverMailbox(mailbox)
+	if err != nil {
+		return MailboxStatus{}, s.fail(ctx, op, err)
+	}
+	data, err := s.client.Select(name, nil).Wait()
 	if err != nil {
 		return MailboxStatus{}, s.fail(ctx, op, err)
 	}
@@ -526,7 +530,17 @@ type ProbeReport struct {
 	// SearchSplit is true when the server refused the search as one
 	// command, so a sweep asks each criterion in a search of its own.
 	SearchSplit bool
+	// Separator is the server's hierarchy separator ("" when it has none)
+	// and PersonalPrefix its personal namespace's prefix ("INBOX." on
+	// Cyrus and Courier): see ServerName.
+	Separator, PersonalPrefix string
+	naming                    mailboxNaming
 }
+
+// ServerName is the server's name for a mailbox as the config writes it
+// ("LinkedIn/Ignore" is "INBOX.LinkedIn.Ignore" on Cyrus), the name a
+// sweep uses.
+func (r ProbeReport) ServerName(mailbox string) string { return r.naming.serverName(mailbox) }
 
 // Probe selects the account's mailbox and reports what a sweep would see:
 // capabilities, keyword support, message count, the search and how many
@@ -551,6 +565,13 @@ func (s *Session) Probe(ctx context.Context, c SearchCriteria) (ProbeReport, err
 		return r, err
 	}
 	r.Candidates, r.SearchSplit = len(uids), s.searchSplit
+	if err := s.learnNamingNow(ctx); err != nil {
+		return r, err
+	}
+	r.naming, r.PersonalPrefix = *s.naming, s.naming.prefix
+	if s.naming.delim != 0 {
+		r.Separator = string(s.naming.delim)
+	}
 	return r, nil
 }
 
