@@ -17,7 +17,7 @@ import (
 const (
 	exitOK          = 0
 	exitUsage       = 1 // usage or config error
-	exitConnect     = 2 // cannot connect or log in
+	exitConnect     = 2 // cannot connect or log in, the connection failed, or the server is unavailable
 	exitPartial     = 3 // some messages could not be read, or some actions failed
 	exitLocked      = 4 // another sweep of the account is running
 	exitInterrupted = 130
@@ -83,7 +83,8 @@ func exitCode(ctx context.Context, err error, stderr io.Writer) int {
 	switch {
 	case errors.Is(err, state.ErrLocked):
 		return exitLocked
-	case errors.Is(err, inbox.ErrConnect), errors.Is(err, inbox.ErrAuth), errors.Is(err, inbox.ErrTimeout):
+	case errors.Is(err, inbox.ErrConnect), errors.Is(err, inbox.ErrAuth), errors.Is(err, inbox.ErrTimeout),
+		errors.Is(err, inbox.ErrUnavailable), errors.Is(err, inbox.ErrSession):
 		return exitConnect
 	case errors.As(err, &pe):
 		return exitPartial

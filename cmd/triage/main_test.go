@@ -53,6 +53,8 @@ func TestExitCode(t *testing.T) {
 		{bg, fmt.Errorf("sweep: %w", state.ErrLocked), 4},
 		{bg, fmt.Errorf("dial: %w", inbox.ErrConnect), 2},
 		{bg, fmt.Errorf("login: %w", inbox.ErrAuth), 2},
+		{bg, fmt.Errorf("search: %w", inbox.ErrUnavailable), 2},
+		{bg, fmt.Errorf("fetch: %w", inbox.ErrSession), 2},
 		{bg, context.Canceled, 130},
 		{canceled, fmt.Errorf("reading: %w", canceled.Err()), 130},
 	}

@@ -32,7 +32,31 @@ var (
 	// ErrTimeout reports that the server did not answer within the
 	// account's timeout; the session is closed.
 	ErrTimeout = errors.New("IMAP server did not answer in time")
+	// ErrUnavailable reports that the server said it cannot serve now: a
+	// NO or BAD with [UNAVAILABLE], [SERVERBUG], [LIMIT] or [INUSE] (RFC
+	// 5530), or a login refused for too many connections. It is no
+	// problem of the config or the password; a later run may succeed.
+	ErrUnavailable = errors.New("IMAP server unavailable")
+	// ErrSession reports that the connection failed after login: it
+	// broke, or the server's answer could not be read.
+	ErrSession = errors.New("IMAP session failed")
 )
+
+// isUnavailable reports whether err is the server saying that it cannot
+// serve now (see ErrUnavailable).
+func isUnavailable(err error) bool {
+	var ie *imap.Error
+	if !errors.As(err, &ie) {
+		return false
+	}
+	switch ie.Code {
+	case imap.ResponseCodeUnavailable, imap.ResponseCodeServerBug, imap.ResponseCodeLimit, imap.ResponseCodeInUse:
+		return true
+	}
+	text := strings.ToLower(ie.Text)
+	return strings.Contains(text, "too many") && strings.Contains(text, "connection") ||
+		strings.Contains(text, "maximum number of connections")
+}
 
 // AuthError is the error of a refused login. It wraps ErrAuth.
 type AuthError struct {
@@ -370,6 +394,13 @@ func (s *Session) login(secret string) error {
 				return err // fail() reports the timeout
 			}
 			return fmt.Errorf("%w: %s: during login: %v", ErrConnect, a.Host, err)
+		}
+		if isUnavailable(imapErr) && imapErr.Code != imap.ResponseCodeServerBug {
+			// Gmail and Dovecot refuse a login over their connection
+			// limit with a NO, and busy servers with [UNAVAILABLE]:
+			// the password is not the problem. ([SERVERBUG] is what some
+			// servers, go-imap's among them, answer to a bad token.)
+			return fmt.Errorf("%w: %s: login not possible now (%s): %s", ErrUnavailable, a.Host, mech, imapErrorText(imapErr))
 		}
 		e := &AuthError{Host: a.Host, Mechanism: mech, Response: imapErrorText(imapErr), Hint: authHint(a)}
 		if status != nil {

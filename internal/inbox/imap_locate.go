@@ -39,7 +39,7 @@ func (s *Session) MessageIDs(ctx context.Context, uids []uint32) (map[uint32]str
 	}
 	defer done()
 	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: []string{"Message-ID"}, Peek: true}
-	for chunk := range slices.Chunk(uids, metaChunk) {
+	for chunk := range uidChunks(uids, metaChunk, metaChunk) {
 		bufs, err := s.client.Fetch(uidSet(chunk...), &imap.FetchOptions{
 			UID: true, BodySection: []*imap.FetchItemBodySection{section},
 		}).Collect()

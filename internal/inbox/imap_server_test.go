@@ -54,6 +54,18 @@ type testServerOptions struct {
 	// does to ORs nested in parentheses; refuseSubject answers NO to any
 	// search with a SUBJECT key.
 	refuseOr, refuseSubject bool
+	// refuseFetch makes any FETCH of a set holding one of these UIDs
+	// answer NO [UNAVAILABLE], as Yahoo does for a message it cannot
+	// serve; a FETCH of that one message too. refuseSizes does the same to
+	// FETCHes of sizes (no body section) only.
+	// busy makes logins and SEARCH answer NO [UNAVAILABLE], as a server
+	// over its connection limit or with a backend down does.
+	busyLogin, busySearch bool
+	refuseFetch           map[uint32]bool
+	refuseSizes           bool
+	// withhold makes a body FETCH leave these UIDs out and answer OK, as
+	// Exchange does for a message it cannot convert.
+	withhold map[uint32]bool
 }
 
 type testServer struct {
@@ -198,6 +210,9 @@ func (s *testSession) Authenticate(mech string) (sasl.Server, error) {
 	switch mech {
 	case sasl.Plain:
 		return sasl.NewPlainServer(func(identity, username, password string) error {
+			if s.srv.opts.busyLogin {
+				return errBusy
+			}
 			if identity != "" && identity != username {
 				return imapserver.ErrAuthFailed
 			}
@@ -301,6 +316,9 @@ func (s *testSession) Search(kind imapserver.NumKind, criteria *imap.SearchCrite
 	s.srv.mu.Lock()
 	s.srv.searches++
 	s.srv.mu.Unlock()
+	if s.srv.opts.busySearch {
+		return nil, errBusy
+	}
 	if s.srv.opts.refuseOr && len(criteria.Or) > 0 {
 		return nil, &imap.Error{Type: imap.StatusResponseTypeBad, Text: "Command Argument Error. 11"}
 	}
@@ -309,6 +327,35 @@ func (s *testSession) Search(kind imapserver.NumKind, criteria *imap.SearchCrite
 	}
 	return s.UserSession.Search(kind, criteria, options)
 }
+
+func (s *testSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, options *imap.FetchOptions) error {
+	uidSet, ok := numSet.(imap.UIDSet)
+	if !ok {
+		return s.UserSession.Fetch(w, numSet, options)
+	}
+	nums, static := uidSet.Nums()
+	if !static || s.srv.opts.refuseFetch == nil && s.srv.opts.withhold == nil {
+		return s.UserSession.Fetch(w, numSet, options)
+	}
+	body := len(options.BodySection) > 0
+	var keep imap.UIDSet
+	for _, u := range nums {
+		if s.srv.opts.refuseFetch[uint32(u)] && (body || s.srv.opts.refuseSizes) {
+			return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeUnavailable, Text: "UID FETCH Server error - Please try again later"}
+		}
+		if !(body && s.srv.opts.withhold[uint32(u)]) {
+			keep.AddNum(u)
+		}
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	return s.UserSession.Fetch(w, keep, options)
+}
+
+// errBusy is Dovecot's answer over its connection limit.
+var errBusy = &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeUnavailable,
+	Text: "Maximum number of connections from user+IP exceeded (mail_max_userip_connections=10)"}
 
 func hasSubjectKey(c *imap.SearchCriteria) bool {
 	for _, h := range c.Header {

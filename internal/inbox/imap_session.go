@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"maps"
 	"math"
 	"net"
 	"slices"
@@ -26,26 +27,71 @@ const LinkedInDomain = "linkedin.com"
 // time: firstChunk UIDs first, so that parsing starts after a short sizes
 // round trip, then metaChunk at a time, whose sizes round trip overlaps
 // the parsing of the chunk before (the sweep still has its last messages
-// in the pipeline).
+// in the pipeline). No chunk's UID set is longer than maxSetBytes.
 const (
 	firstChunk = 256
 	metaChunk  = 4096
+	// maxSetBytes caps the UID set of one command: RFC 7162 (section 4)
+	// asks clients to keep command lines to about 8192 octets, and
+	// Microsoft Exchange answers BAD to longer ones. 4,096 scattered
+	// six-digit UIDs would take 28 KB.
+	maxSetBytes = 8000
 )
 
 // fetchChunks splits uids into a first chunk of firstChunk UIDs and then
-// chunks of metaChunk.
+// chunks of metaChunk, each short enough to send (uidChunks).
 func fetchChunks(uids []uint32) iter.Seq[[]uint32] {
+	return uidChunks(uids, firstChunk, metaChunk)
+}
+
+// uidChunks splits sorted, distinct uids into chunks of at most first
+// UIDs, then at most most UIDs, whose UID sets (runs of consecutive UIDs
+// written as "a:b") are at most maxSetBytes long.
+func uidChunks(uids []uint32, first, most int) iter.Seq[[]uint32] {
 	return func(yield func([]uint32) bool) {
-		n := min(firstChunk, len(uids))
-		if n > 0 && !yield(uids[:n]) {
-			return
-		}
-		for c := range slices.Chunk(uids[n:], metaChunk) {
-			if !yield(c) {
-				return
+		limit := first
+		// The chunk is uids[start:i]: its finished runs take closed bytes
+		// (commas included), its last run is uids[run:i].
+		start, run, closed := 0, 0, 0
+		for i, u := range uids {
+			size := closed + runLen(uids[run], u)
+			if i > start && u != uids[i-1]+1 {
+				size = closed + runLen(uids[run], uids[i-1]) + 1 + digits(u)
+			}
+			if i > start && (i-start >= limit || size > maxSetBytes) {
+				if !yield(uids[start:i]) {
+					return
+				}
+				start, run, closed, limit = i, i, 0, most
+				continue
+			}
+			if i > start && u != uids[i-1]+1 {
+				closed += runLen(uids[run], uids[i-1]) + 1
+				run = i
 			}
 		}
+		if start < len(uids) {
+			yield(uids[start:])
+		}
 	}
+}
+
+// runLen is the length of the run a..b in a UID set: "a" or "a:b".
+func runLen(a, b uint32) int {
+	if a == b {
+		return digits(a)
+	}
+	return digits(a) + 1 + digits(b)
+}
+
+// digits is the length of u in decimal.
+func digits(u uint32) int {
+	n := 1
+	for u >= 10 {
+		u /= 10
+		n++
+	}
+	return n
 }
 
 // errNoMailbox reports a call that needs a selected mailbox.
@@ -243,7 +289,7 @@ func (s *Session) SearchCandidates(ctx context.Context, c SearchCriteria) ([]uin
 		switch {
 		case err == nil:
 			found = data.AllUIDs()
-		case refused(err) && len(keys) > 1:
+		case refused(err) && !isUnavailable(err) && len(keys) > 1:
 			s.log.Info("the server refused the combined search: searching one criterion at a time",
 				"mailbox", s.selected.Name, "criteria", len(keys), "err", err)
 			s.searchSplit = true
@@ -258,7 +304,7 @@ func (s *Session) SearchCandidates(ctx context.Context, c SearchCriteria) ([]uin
 			switch {
 			case err == nil:
 				found = append(found, data.AllUIDs()...)
-			case i > 0 && refused(err):
+			case i > 0 && refused(err) && !isUnavailable(err):
 				// A subject, which only finds look-alikes the FROM
 				// search does not: not worth failing the sweep for.
 				s.log.Info("the server refused a subject search: skipped", "mailbox", s.selected.Name, "search", key.Header[0].Value, "err", err)
@@ -300,7 +346,17 @@ type FetchedMessage struct {
 	TooLarge bool
 	// Body is the whole message (BODY.PEEK[]), valid only during the call.
 	Body io.Reader
+	// Err, when set, says why the server did not send a message it has:
+	// it refused to fetch it even alone (NO or BAD), or answered OK
+	// without it. Body is nil then. It wraps ErrNotServed.
+	Err error
 }
+
+// ErrNotServed reports a message the server has but would not send.
+// Servers do so for messages they cannot convert or read (Yahoo answers
+// "NO [UNAVAILABLE]" to one message every time, Exchange "OK" without its
+// body); the next sweep may be luckier.
+var ErrNotServed = errors.New("the server did not send the message")
 
 type msgMeta struct {
 	size int64
@@ -311,9 +367,11 @@ type msgMeta struct {
 // to fn, without marking them read: first their sizes (messages above
 // MaxMessageSize are reported with TooLarge and never downloaded), then
 // their contents with BODY.PEEK[], one UID FETCH per chunk of UIDs. Only one message
-// is in memory at a time. Messages that no longer exist are left out. The
-// order is not guaranteed. An error from fn stops the fetch and is
-// returned as is.
+// is in memory at a time. Messages that no longer exist are left out. When
+// the server refuses a chunk, its messages are asked for one at a time, so
+// that one message the server cannot serve spoils only itself: it is
+// reported with Err. The order is not guaranteed. An error from fn stops
+// the fetch and is returned as is.
 func (s *Session) Fetch(ctx context.Context, uids []uint32, fn func(FetchedMessage) error) error {
 	if s.selected == nil {
 		return fmt.Errorf("fetch: %w", errNoMailbox)
@@ -331,20 +389,18 @@ func (s *Session) Fetch(ctx context.Context, uids []uint32, fn func(FetchedMessa
 	defer done()
 
 	for chunk := range fetchChunks(uids) {
-		bufs, err := s.client.Fetch(uidSet(chunk...), &imap.FetchOptions{
-			UID: true, RFC822Size: true, InternalDate: true,
-		}).Collect()
+		metas, refusals, err := s.fetchMeta(ctx, chunk)
 		if err != nil {
-			return s.fail(ctx, "fetch sizes", err)
-		}
-		metas := make(map[uint32]msgMeta, len(bufs))
-		for _, b := range bufs {
-			metas[uint32(b.UID)] = msgMeta{size: b.RFC822Size, date: b.InternalDate}
+			return err
 		}
 		var small []uint32
 		for _, u := range chunk {
 			m, ok := metas[u]
 			switch {
+			case refusals[u] != nil:
+				if err := fn(FetchedMessage{UID: u, Err: fmt.Errorf("%w: asked for its size, it answered %w", ErrNotServed, refusals[u])}); err != nil {
+					return err
+				}
 			case !ok:
 				s.log.Debug("imap fetch: message gone", "uid", u)
 			case m.size > MaxMessageSize:
@@ -362,7 +418,47 @@ func (s *Session) Fetch(ctx context.Context, uids []uint32, fn func(FetchedMessa
 	return nil
 }
 
-// fetchBodies fetches the bodies of uids with one UID FETCH. One command
+// fetchMeta fetches the sizes and internal dates of uids. When the server
+// refuses the command, it asks for each message alone; refusals holds
+// the messages refused even then, with the server's answer.
+func (s *Session) fetchMeta(ctx context.Context, uids []uint32) (metas map[uint32]msgMeta, refusals map[uint32]error, err error) {
+	bufs, err := s.client.Fetch(uidSet(uids...), &imap.FetchOptions{
+		UID: true, RFC822Size: true, InternalDate: true,
+	}).Collect()
+	metas = make(map[uint32]msgMeta, len(bufs))
+	for _, b := range bufs {
+		if b.UID != 0 {
+			metas[uint32(b.UID)] = msgMeta{size: b.RFC822Size, date: b.InternalDate}
+		}
+	}
+	switch {
+	case err == nil:
+		return metas, nil, nil
+	case !refused(err) || s.ctxErr(ctx) != nil:
+		return nil, nil, s.fail(ctx, "fetch sizes", err)
+	case len(uids) == 1:
+		return metas, map[uint32]error{uids[0]: err}, nil
+	}
+	s.log.Warn("imap fetch refused; asking for each message alone", "what", "sizes", "messages", len(uids), "err", err)
+	refusals = map[uint32]error{}
+	for _, u := range uids {
+		if _, ok := metas[u]; ok {
+			continue
+		}
+		m, r, err := s.fetchMeta(ctx, []uint32{u})
+		if err != nil {
+			return nil, nil, err
+		}
+		maps.Copy(metas, m)
+		maps.Copy(refusals, r)
+	}
+	return metas, refusals, nil
+}
+
+// fetchBodies fetches the bodies of uids with one UID FETCH. When the
+// server refuses it, it asks for the messages it did not send one at a
+// time, and reports each one it then refuses, or answers without, with
+// ErrNotServed. One command
 // at a time, on purpose: Dovecot answers pipelined FETCHes in parallel, so
 // the second command's messages arrive before the first one's tagged OK,
 // and go-imap, which hands each command's messages to that command's
@@ -373,9 +469,46 @@ func (s *Session) fetchBodies(ctx context.Context, uids []uint32, metas map[uint
 	if len(uids) == 0 {
 		return nil
 	}
+	delivered := make(map[uint32]bool, len(uids))
+	refusal, err := s.fetchBodiesOnce(ctx, uids, metas, delivered, fn)
+	if err != nil {
+		return err
+	}
+	notServed := func(u uint32, why error) error {
+		m := metas[u]
+		return fn(FetchedMessage{UID: u, Size: m.size, InternalDate: m.date, Err: why})
+	}
+	if refusal != nil && len(uids) > 1 {
+		s.log.Warn("imap fetch refused; asking for each message alone", "what", "bodies", "messages", len(uids)-len(delivered), "err", refusal)
+	}
+	for _, u := range uids {
+		switch {
+		case delivered[u]:
+		case refusal == nil:
+			// The server listed the message's size a moment ago.
+			if err := notServed(u, fmt.Errorf("%w: it answered the FETCH without it", ErrNotServed)); err != nil {
+				return err
+			}
+		case len(uids) == 1:
+			if err := notServed(u, fmt.Errorf("%w: it answered %w", ErrNotServed, refusal)); err != nil {
+				return err
+			}
+		default:
+			if err := s.fetchBodies(ctx, []uint32{u}, metas, fn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// fetchBodiesOnce is one UID FETCH of the bodies of uids; it marks each
+// message handed to fn in delivered. refusal is the server's NO or BAD
+// to the command; err is any other failure, which ends the fetch.
+func (s *Session) fetchBodiesOnce(ctx context.Context, uids []uint32, metas map[uint32]msgMeta, delivered map[uint32]bool, fn func(FetchedMessage) error) (refusal, err error) {
 	opts := &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{{Peek: true}}}
 	cmd := s.client.Fetch(uidSet(uids...), opts)
-	first := consumeBodies(cmd, metas, fn)
+	first := consumeBodies(cmd, metas, delivered, fn)
 	if errors.Is(first, errBodyBroken) {
 		// Once reading a body fails, go-imap's reader goroutine goes on
 		// reading the connection, and Close, which would read the rest of
@@ -385,13 +518,19 @@ func (s *Session) fetchBodies(ctx context.Context, uids []uint32, metas map[uint
 		if err := s.client.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
 			s.log.Debug("imap close", "err", err)
 		}
-		return s.fail(ctx, "fetch", first)
+		return nil, s.fail(ctx, "fetch", first)
 	}
 	// Close drains what is left, so the session stays usable.
-	if err := cmd.Close(); err != nil && first == nil {
-		first = s.fail(ctx, "fetch", err)
+	cerr := cmd.Close()
+	switch {
+	case first != nil:
+		return nil, first
+	case cerr == nil:
+		return nil, nil
+	case refused(cerr) && s.ctxErr(ctx) == nil:
+		return cerr, nil
 	}
-	return first
+	return nil, s.fail(ctx, "fetch", cerr)
 }
 
 // errBodyBroken reports that reading a message's body from the server
@@ -416,17 +555,17 @@ func (l *literal) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func consumeBodies(cmd *imapclient.FetchCommand, metas map[uint32]msgMeta, fn func(FetchedMessage) error) error {
+func consumeBodies(cmd *imapclient.FetchCommand, metas map[uint32]msgMeta, delivered map[uint32]bool, fn func(FetchedMessage) error) error {
 	for {
 		msg := cmd.Next()
 		if msg == nil {
 			return nil
 		}
 		var (
-			uid       uint32
-			delivered bool
-			early     []byte // a body that came before its UID
-			hasEarly  bool
+			uid      uint32
+			sent     bool
+			early    []byte // a body that came before its UID
+			hasEarly bool
 		)
 		for item := msg.Next(); item != nil; item = msg.Next() {
 			switch it := item.(type) {
@@ -450,7 +589,7 @@ func consumeBodies(cmd *imapclient.FetchCommand, metas map[uint32]msgMeta, fn fu
 					continue
 				}
 				m := metas[uid]
-				delivered = true
+				sent, delivered[uid] = true, true
 				err := fn(FetchedMessage{UID: uid, Size: m.size, InternalDate: m.date, Body: body})
 				if lit.err != nil {
 					return fmt.Errorf("message uid %d: %w: %w", uid, errBodyBroken, cmp.Or(err, lit.err))
@@ -459,8 +598,9 @@ func consumeBodies(cmd *imapclient.FetchCommand, metas map[uint32]msgMeta, fn fu
 				}
 			}
 		}
-		if !delivered && hasEarly && uid != 0 {
+		if !sent && hasEarly && uid != 0 {
 			m := metas[uid]
+			delivered[uid] = true
 			if err := fn(FetchedMessage{UID: uid, Size: m.size, InternalDate: m.date, Body: bytes.NewReader(early)}); err != nil {
 				return err
 			}
@@ -624,6 +764,15 @@ func (s *Session) fail(ctx context.Context, op string, err error) error {
 	}
 	if s.conn.timedOut.Load() {
 		return fmt.Errorf("%s: %w: %s gave no answer within %v; connection closed", op, ErrTimeout, s.account.Host, s.conn.timeout)
+	}
+	var ie *imap.Error
+	switch {
+	case isUnavailable(err):
+		return fmt.Errorf("%s: %w: %s said: %w", op, ErrUnavailable, s.account.Host, err)
+	case !errors.As(err, &ie):
+		// Not the server's answer: the connection broke (BYE, a reset)
+		// or its answer could not be read.
+		return fmt.Errorf("%s: %w: %s: %w", op, ErrSession, s.account.Host, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

@@ -885,3 +885,111 @@ func TestProbe(t *testing.T) {
 		}
 	}
 }
+
+// TestFetchNotServed checks that a message the server will not send
+// spoils only itself: when a FETCH of many messages is refused (Yahoo's
+// "NO [UNAVAILABLE]" for one message it cannot serve), each is asked for
+// alone and the refused one is reported with ErrNotServed; a message the
+// server leaves out of an OK answer (Exchange) is reported too, not taken
+// for one the user deleted.
+func TestFetchNotServed(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts func(bad uint32) testServerOptions
+		want string // in the bad message's Err
+	}{
+		{"body refused", func(bad uint32) testServerOptions {
+			return testServerOptions{refuseFetch: map[uint32]bool{bad: true}}
+		}, "UNAVAILABLE"},
+		{"size refused", func(bad uint32) testServerOptions {
+			return testServerOptions{refuseFetch: map[uint32]bool{bad: true}, refuseSizes: true}
+		}, "asked for its size"},
+		{"body withheld", func(bad uint32) testServerOptions {
+			return testServerOptions{withhold: map[uint32]bool{bad: true}}
+		}, "without it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const n, badIndex = 300, 270 // the bad one is in the second chunk
+			ts := newTestServer(t, tc.opts(badIndex+1))
+			for i := range n {
+				ts.add("INBOX", imapTestMessage("LinkedIn <invitations@linkedin.com>", fmt.Sprintf("Person %d wants to connect", i),
+					fmt.Sprintf("inv%d@linkedin.com", i), "Hello\r\n"))
+			}
+			ctx := context.Background()
+			s := dialTest(t, ts.account(t), DialOptions{})
+			if _, err := s.Select(ctx, "INBOX"); err != nil {
+				t.Fatal(err)
+			}
+			uids := make([]uint32, n)
+			for i := range uids {
+				uids[i] = uint32(i + 1)
+			}
+			bodies, failed := 0, map[uint32]error{}
+			err := s.Fetch(ctx, uids, func(m FetchedMessage) error {
+				if m.Err != nil {
+					failed[m.UID] = m.Err
+					return nil
+				}
+				b, err := io.ReadAll(m.Body)
+				if err != nil || !bytes.Contains(b, []byte("Hello")) {
+					t.Errorf("uid %d: body %q, %v", m.UID, b, err)
+				}
+				bodies++
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("Fetch: %v; want the other messages fetched", err)
+			}
+			bad := uint32(badIndex + 1)
+			if bodies != n-1 || len(failed) != 1 || failed[bad] == nil {
+				t.Fatalf("%d bodies, not served: %v; want %d bodies and uid %d not served", bodies, failed, n-1, bad)
+			}
+			if !errors.Is(failed[bad], ErrNotServed) || !strings.Contains(failed[bad].Error(), tc.want) {
+				t.Errorf("uid %d: Err = %v, want ErrNotServed saying %q", bad, failed[bad], tc.want)
+			}
+			// The session is still usable.
+			if _, err := s.Select(ctx, "INBOX"); err != nil {
+				t.Errorf("select after the fetch: %v", err)
+			}
+		})
+	}
+}
+
+// TestServerUnavailable checks that a server saying it cannot serve now
+// (NO [UNAVAILABLE]: over its connection limit, a backend down) is told
+// from a refused password and from a mistake in the config: the error is
+// ErrUnavailable, with no hint to change the password, so that a
+// scheduled sweep just runs again.
+func TestServerUnavailable(t *testing.T) {
+	ctx := context.Background()
+	t.Run("login", func(t *testing.T) {
+		ts := newTestServer(t, testServerOptions{busyLogin: true})
+		_, err := Dial(ctx, ts.account(t), DialOptions{})
+		if !errors.Is(err, ErrUnavailable) || errors.Is(err, ErrAuth) || !strings.Contains(err.Error(), "Maximum number of connections") {
+			t.Fatalf("Dial error = %v, want ErrUnavailable with the server's words, not a refused login", err)
+		}
+	})
+	t.Run("search", func(t *testing.T) {
+		ts := newTestServer(t, testServerOptions{busySearch: true})
+		s := dialTest(t, ts.account(t), DialOptions{})
+		if _, err := s.Select(ctx, "INBOX"); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.SearchCandidates(ctx, SearchCriteria{Subjects: testSubjects})
+		if !errors.Is(err, ErrUnavailable) {
+			t.Fatalf("search error = %v, want ErrUnavailable", err)
+		}
+		// Not taken for a refusal of the combined search's form.
+		if s.SearchSplit() || ts.searches != 1 {
+			t.Errorf("after [UNAVAILABLE]: split %v, %d searches; want no split, 1 search", s.SearchSplit(), ts.searches)
+		}
+	})
+	t.Run("nonexistent mailbox", func(t *testing.T) {
+		ts := newTestServer(t, testServerOptions{})
+		s := dialTest(t, ts.account(t), DialOptions{})
+		_, err := s.Select(ctx, "No Such Folder")
+		if err == nil || errors.Is(err, ErrUnavailable) || errors.Is(err, ErrSession) {
+			t.Fatalf("select of a missing mailbox: %v; want the server's NO as it is (a config mistake)", err)
+		}
+	})
+}

@@ -113,6 +113,9 @@ type memServer struct {
 
 	mu       sync.Mutex
 	commands []string // "SEARCH", "FETCH", "STORE", "MOVE", "COPY", "EXPUNGE"
+	// refuse makes a body FETCH of a set holding one of these UIDs answer
+	// NO [UNAVAILABLE], as Yahoo does for a message it cannot serve.
+	refuse map[uint32]bool
 }
 
 const (
@@ -269,6 +272,16 @@ func (s *memSession) Search(kind imapserver.NumKind, c *imap.SearchCriteria, o *
 func (s *memSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.FetchOptions) error {
 	if len(o.BodySection) > 0 && o.BodySection[0].Specifier == imap.PartSpecifierNone {
 		s.srv.note("FETCH")
+		if set, ok := numSet.(imap.UIDSet); ok {
+			nums, _ := set.Nums()
+			s.srv.mu.Lock()
+			defer s.srv.mu.Unlock()
+			for _, u := range nums {
+				if s.srv.refuse[uint32(u)] {
+					return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeUnavailable, Text: "UID FETCH Server error - Please try again later"}
+				}
+			}
+		}
 	}
 	return s.UserSession.Fetch(w, numSet, o)
 }

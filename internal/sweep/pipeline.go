@@ -177,7 +177,7 @@ func (s *sweeper) fetch(ctx context.Context, uids []uint32, retry map[uint32]boo
 		seq := 0
 		fetchErr = s.sess.Fetch(ctx, uids, func(m inbox.FetchedMessage) error {
 			slots := 1
-			if !m.TooLarge {
+			if !m.TooLarge && m.Err == nil {
 				slots = slotsFor(m.Size, window)
 			}
 			for range slots {
@@ -187,9 +187,9 @@ func (s *sweeper) fetch(ctx context.Context, uids []uint32, retry map[uint32]boo
 					return errStopped
 				}
 			}
-			j := job{seq: seq, uid: m.UID, date: m.InternalDate, size: m.Size, tooLarge: m.TooLarge, slots: slots}
+			j := job{seq: seq, uid: m.UID, date: m.InternalDate, size: m.Size, tooLarge: m.TooLarge, slots: slots, readErr: m.Err}
 			seq++
-			if !m.TooLarge {
+			if !m.TooLarge && m.Err == nil {
 				j.body = bufs.Get().(*bytes.Buffer)
 				if m.Size > 0 && m.Size <= inbox.MaxMessageSize {
 					j.body.Grow(int(m.Size) + bytes.MinRead)

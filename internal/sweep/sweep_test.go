@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"reflect"
@@ -457,6 +458,40 @@ func TestParseErrorRetriedThenGivenUp(t *testing.T) {
 	ms.deliver("INBOX", fixture(t, fx2022))
 	if sum, _ := run(t, o); sum.New != 1 || sum.Errors != 0 {
 		t.Errorf("sweep after new mail: %+v, want 1 new and no error", sum)
+	}
+}
+
+// A message the server will not send (Yahoo answers NO to every FETCH
+// that holds it) spoils only itself: the other candidates of its batch
+// are decided, it is reported and tried again by the next sweep, as an
+// unreadable message is, and the position moves on.
+func TestMessageNotServed(t *testing.T) {
+	ms := newMemServer(t)
+	first := ms.deliver("INBOX", fixture(t, fx2011))
+	bad := ms.deliver("INBOX", fixture(t, fx2022))
+	last := ms.deliver("INBOX", fixture(t, fx2025))
+	ms.mu.Lock()
+	ms.refuse = map[uint32]bool{bad: true}
+	ms.mu.Unlock()
+	o := memOptions(t, ms, "INBOX")
+	sum, entries, err := tryRun(t, o)
+	if err != nil {
+		t.Fatalf("sweep: %v (a message the server will not send must not fail the sweep)", err)
+	}
+	errs := kinds(entries, report.KindError)
+	if sum.New != 2 || sum.Errors != 1 || len(errs) != 1 || !strings.Contains(errs[0].Error, "UNAVAILABLE") ||
+		!strings.Contains(errs[0].Error, "attempt 1 of 3") || !strings.HasSuffix(errs[0].Source, fmt.Sprintf(";UID=%d", bad)) {
+		t.Fatalf("sweep: %+v, errors %+v; want uids %d and %d decided and uid %d reported, to be tried again", sum, errs, first, last, bad)
+	}
+	if pos, err := openStore(t, o.StoreDir).Position("mem", "INBOX"); err != nil || pos.LastUID != last {
+		t.Errorf("position %+v, %v; want it past uid %d", pos, err, last)
+	}
+	// The server serves it again: the next sweep decides it.
+	ms.mu.Lock()
+	ms.refuse = nil
+	ms.mu.Unlock()
+	if sum, _ := run(t, o); sum.New != 1 || sum.Errors != 0 || sum.Fetched != 1 {
+		t.Errorf("next sweep: %+v, want the message fetched again and decided", sum)
 	}
 }
 
