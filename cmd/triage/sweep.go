@@ -135,6 +135,10 @@ func runSweep(ctx context.Context, opts sweepOptions, stdout, stderr io.Writer) 
 		}
 	}
 	printSummary(stderr, acct, sum, opts.Apply)
+	if len(sum.KeywordsRefused) > 0 {
+		fmt.Fprintf(stderr, "triage: warning: %s/%s does not accept the keywords %s (its PERMANENTFLAGS do not allow them): those actions are left out; file invitations with move_to or copy_to in [actions] instead\n",
+			acct.Name, acct.Mailbox, strings.Join(sum.KeywordsRefused, ", "))
+	}
 	if !opts.Apply && opts.JSON {
 		fmt.Fprintf(stderr, "triage: hint: %s\n", dryRunNote(sum, applyCommand(opts)))
 	}

@@ -55,7 +55,10 @@ func isUnavailable(err error) bool {
 	}
 	text := strings.ToLower(ie.Text)
 	return strings.Contains(text, "too many") && strings.Contains(text, "connection") ||
-		strings.Contains(text, "maximum number of connections")
+		strings.Contains(text, "maximum number of connections") ||
+		// Exchange Online, when the login landed on a server that does
+		// not hold the mailbox: a later connection works.
+		strings.Contains(text, "authenticated but not connected")
 }
 
 // AuthError is the error of a refused login. It wraps ErrAuth.

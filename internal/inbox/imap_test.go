@@ -984,6 +984,12 @@ func TestServerUnavailable(t *testing.T) {
 			t.Errorf("after [UNAVAILABLE]: split %v, %d searches; want no split, 1 search", s.SearchSplit(), ts.searches)
 		}
 	})
+	t.Run("exchange", func(t *testing.T) {
+		err := &imap.Error{Type: imap.StatusResponseTypeBad, Text: "User is authenticated but not connected."}
+		if !isUnavailable(err) {
+			t.Errorf("Exchange's %q not taken for a server that cannot serve now", err.Text)
+		}
+	})
 	t.Run("nonexistent mailbox", func(t *testing.T) {
 		ts := newTestServer(t, testServerOptions{})
 		s := dialTest(t, ts.account(t), DialOptions{})

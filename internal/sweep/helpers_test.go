@@ -116,6 +116,8 @@ type memServer struct {
 	// refuse makes a body FETCH of a set holding one of these UIDs answer
 	// NO [UNAVAILABLE], as Yahoo does for a message it cannot serve.
 	refuse map[uint32]bool
+	// noKeywords leaves \* out of PERMANENTFLAGS, as Exchange does.
+	noKeywords bool
 }
 
 const (
@@ -260,6 +262,16 @@ func (s *memSession) Login(username, password string) error {
 	}
 	s.UserSession = imapmemserver.NewUserSession(s.srv.user)
 	return nil
+}
+
+func (s *memSession) Select(name string, o *imap.SelectOptions) (*imap.SelectData, error) {
+	data, err := s.UserSession.Select(name, o)
+	s.srv.mu.Lock()
+	defer s.srv.mu.Unlock()
+	if err == nil && s.srv.noKeywords {
+		data.PermanentFlags = slices.DeleteFunc(slices.Clone(data.PermanentFlags), func(f imap.Flag) bool { return f == imap.FlagWildcard })
+	}
+	return data, err
 }
 
 func (s *memSession) Search(kind imapserver.NumKind, c *imap.SearchCriteria, o *imap.SearchOptions) (*imap.SearchData, error) {

@@ -140,6 +140,10 @@ type Summary struct {
 	// Skipped is how many invitations' actions were given up because
 	// their message is gone.
 	Skipped int
+	// KeywordsRefused lists the configured keywords the mailbox does not
+	// store (its PERMANENTFLAGS have no \* and not them): plans leave
+	// them out, so with keywords alone nothing is done to a message.
+	KeywordsRefused []string
 }
 
 // batchSize is how many fetched messages are recorded per store
@@ -268,6 +272,12 @@ func (s *sweeper) run(ctx context.Context) error {
 		return err
 	}
 	s.status = st
+	for _, v := range []policy.Verdict{policy.Accept, policy.Ignore, policy.Clarify, policy.Suspicious} {
+		kw := s.o.Actions.For(v).Keyword
+		if kw != "" && !keywordAllowed(st, kw) && !slices.Contains(s.sum.KeywordsRefused, kw) {
+			s.sum.KeywordsRefused = append(s.sum.KeywordsRefused, kw)
+		}
+	}
 
 	pos, err := s.store.Position(s.name, mailbox)
 	if err != nil {

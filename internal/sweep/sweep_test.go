@@ -495,6 +495,36 @@ func TestMessageNotServed(t *testing.T) {
 	}
 }
 
+// A mailbox that stores no keywords (Exchange's PERMANENTFLAGS have no
+// \*) gets no keyword steps, and the summary says which keywords were
+// left out, so that a user of the default, keywords-only actions learns
+// why --apply does nothing.
+func TestKeywordsRefused(t *testing.T) {
+	ms := newMemServer(t)
+	ms.mu.Lock()
+	ms.noKeywords = true
+	ms.mu.Unlock()
+	ms.deliver("INBOX", fixture(t, fx2011))
+	o := memOptions(t, ms, "INBOX")
+	sum, entries := run(t, o)
+	if !slices.Equal(sum.KeywordsRefused, []string{"$Triage_accept", "$Triage_ignore", "$Triage_clarify", "$Triage_suspicious"}) {
+		t.Errorf("KeywordsRefused = %q, want every configured keyword", sum.KeywordsRefused)
+	}
+	for _, e := range kinds(entries, report.KindInvitation) {
+		for _, a := range e.Actions {
+			if strings.HasPrefix(a, "keyword") {
+				t.Errorf("%s: action %q planned on a mailbox without keywords", e.Source, a)
+			}
+		}
+	}
+	ms.mu.Lock()
+	ms.noKeywords = false
+	ms.mu.Unlock()
+	if sum, _ := run(t, o); len(sum.KeywordsRefused) != 0 {
+		t.Errorf("keywords allowed: KeywordsRefused = %q, want none", sum.KeywordsRefused)
+	}
+}
+
 // A digest whose invitations get different verdicts gets each verdict's
 // keyword, and never a move (one of its invitations would go with it).
 func TestDigestDisagreementKeywordsOnly(t *testing.T) {
