@@ -106,27 +106,27 @@ func (s *Session) learnNamingNow(ctx context.Context) error {
 func (s *Session) learnNaming() (mailboxNaming, error) {
 	if s.imapCap.Has(imap.CapNamespace) {
 		data, err := s.client.Namespace().Wait()
-		if err != nil {
+		switch {
+		case err == nil && len(data.Personal) > 0:
+			n := mailboxNaming{delim: data.Personal[0].Delim, prefix: data.Personal[0].Prefix}
+			for _, d := range append(data.Other, data.Shared...) {
+				n.others = append(n.others, d.Prefix)
+			}
+			return n, nil
+		case err != nil && !refused(err):
 			return mailboxNaming{}, err
 		}
-		var n mailboxNaming
-		if len(data.Personal) > 0 {
-			n.delim, n.prefix = data.Personal[0].Delim, data.Personal[0].Prefix
-		}
-		for _, d := range append(data.Other, data.Shared...) {
-			n.others = append(n.others, d.Prefix)
-		}
-		if len(data.Personal) > 0 {
-			return n, nil
-		}
+		s.log.Debug("imap namespace gave no personal namespace; asking LIST", "err", err)
 	}
 	list, err := s.client.List("", "", nil).Collect()
-	if err != nil {
+	switch {
+	case err == nil && len(list) > 0:
+		return mailboxNaming{delim: list[0].Delim}, nil
+	case err != nil && !refused(err):
 		return mailboxNaming{}, err
 	}
-	var n mailboxNaming
-	if len(list) > 0 {
-		n.delim = list[0].Delim
-	}
-	return n, nil
+	// Nothing to go by: names go as the config writes them, as they
+	// always did.
+	s.log.Debug("imap list gave no separator; mailbox names used as written", "err", err)
+	return mailboxNaming{delim: '/'}, nil
 }

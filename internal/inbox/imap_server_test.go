@@ -66,6 +66,8 @@ type testServerOptions struct {
 	// withhold makes a body FETCH leave these UIDs out and answer OK, as
 	// Exchange does for a message it cannot convert.
 	withhold map[uint32]bool
+	// badNamespace answers BAD to NAMESPACE (announce it in caps).
+	badNamespace bool
 }
 
 type testServer struct {
@@ -351,6 +353,14 @@ func (s *testSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, optio
 		return nil
 	}
 	return s.UserSession.Fetch(w, keep, options)
+}
+
+func (s *testSession) Namespace() (*imap.NamespaceData, error) {
+	s.srv.record("NAMESPACE")
+	if s.srv.opts.badNamespace {
+		return nil, &imap.Error{Type: imap.StatusResponseTypeBad, Text: "Command Error. 12"}
+	}
+	return s.UserSession.Namespace()
 }
 
 // errBusy is Dovecot's answer over its connection limit.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -750,6 +751,34 @@ func TestApplyCreatesWithoutTryCreate(t *testing.T) {
 		}
 		if n := len(imapMailboxFlags(t, ts, "Archive")); n != 1 {
 			t.Errorf("Archive holds %d messages, want 1", n)
+		}
+	}
+}
+
+// TestMailboxNamingFallback checks how the session learns the server's
+// mailbox naming before a move: NAMESPACE when announced; when it is
+// refused, LIST's separator; the move goes through either way.
+func TestMailboxNamingFallback(t *testing.T) {
+	ctx := context.Background()
+	for _, bad := range []bool{false, true} {
+		caps := imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}, imap.CapUIDPlus: {}, imap.CapNamespace: {}}
+		ts := newTestServer(t, testServerOptions{caps: caps, badNamespace: bad})
+		uid := seedIMAPMailbox(ts)
+		var trace bytes.Buffer
+		s := dialTest(t, ts.account(t), DialOptions{Trace: &trace})
+		if _, err := s.Select(ctx, "INBOX"); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := s.Apply(ctx, uid["invitation"], Action{MoveTo: "LinkedIn/Ignore"}, true); err != nil || len(res.Done) != 1 {
+			t.Fatalf("NAMESPACE refused %v: Apply(move) = %+v, %v", bad, res, err)
+		}
+		if n := len(imapMailboxFlags(t, ts, "LinkedIn/Ignore")); n != 1 {
+			t.Errorf("NAMESPACE refused %v: LinkedIn/Ignore holds %d messages, want 1", bad, n)
+		}
+		asked := func(cmd string) bool { return regexp.MustCompile(`C: \S+ ` + cmd).MatchString(trace.String()) }
+		if !asked("NAMESPACE") || asked(`LIST "" ""`) != bad {
+			t.Errorf("NAMESPACE refused %v: trace asked NAMESPACE %v, LIST \"\" \"\" %v; want LIST only after a refusal:\n%s",
+				bad, asked("NAMESPACE"), asked(`LIST "" ""`), trace.String())
 		}
 	}
 }
