@@ -347,6 +347,13 @@ var locales = []locale{
 			`^email ini dikirimkan ke\b`,
 		},
 	},
+	// Languages known only by the mutual-connections line of their cards,
+	// plausible: without it, the line would be read as the inviter's note.
+	{lang: "nl", mutual: []string{`(\d[\d.]*)\s+gemeenschappelijke\s+connecties?\b`}},
+	{lang: "sv", mutual: []string{`(\d[\d  ]*)\s+gemensam(?:ma)?\s+kontakt(?:er)?\b`}},
+	{lang: "pl", mutual: []string{`(\d[\d  ]*)\s+wspóln(?:y|e|ych)\s+kontakt`}},
+	{lang: "tr", mutual: []string{`(\d[\d.]*)\s+ortak\s+bağlantı`}},
+	{lang: "ja", mutual: []string{`共通のつながり\s*[:：]?\s*(\d[\d,]*)\s*人`, `(\d[\d,]*)\s*人の共通のつながり`}},
 }
 
 // phrasebook is every locale's patterns compiled and merged: a message is

@@ -458,6 +458,47 @@ func locationLike(text string) bool {
 	return !strings.ContainsAny(text, "@|")
 }
 
+// countLine reports whether text reads like a count that LinkedIn prints
+// on a card ("12 gemeenschappelijke connecties", "共通のつながり12人",
+// "500+ connections") rather than words someone wrote: a note is a
+// sentence, with punctuation, a greeting or quotation marks around it. A
+// count line is short (a number and up to three words), holds no
+// punctuation but the separators inside the number, and starts with the
+// number, or is one word (in scripts written without spaces).
+func countLine(text string) bool {
+	if text == "" || len(text) > 64 {
+		return false
+	}
+	words, inWord, prevDigit := 0, false, false
+	for i, r := range text {
+		digit := unicode.IsDigit(r)
+		w := utf8.RuneLen(r)
+		nextDigit := i+w < len(text) && text[i+w] >= '0' && text[i+w] <= '9'
+		switch {
+		case digit, r == '+' && prevDigit: // "500+"
+		case prevDigit && nextDigit && (r == ',' || r == '.' || r == ' ' || r == '\u00a0' || r == '\u202f'):
+			// "1,204", "1 204": inside the number
+		case unicode.IsSpace(r):
+			inWord, prevDigit = false, false
+			continue
+		case unicode.IsPunct(r) || unicode.IsSymbol(r):
+			return false // a sentence, a quote, a URL
+		}
+		if !inWord {
+			inWord = true
+			if words++; words > 4 {
+				return false
+			}
+		}
+		prevDigit = digit
+	}
+	if r, _ := utf8.DecodeRuneInString(text); unicode.IsDigit(r) {
+		return true
+	}
+	// One word: the number may stand anywhere in it.
+	return words == 1 && strings.IndexFunc(text, unicode.IsDigit) >= 0
+}
+
 // cardAnchor is the accept link of one invitation card.
 type cardAnchor struct {
 	index int    // line index of the accept link
@@ -700,6 +741,10 @@ func readInfo(d *doc, inv *Invitation, n, a int, used map[int]bool) []string {
 		switch {
 		case inv.Headline == "":
 			inv.Headline = text
+		case len(extras) == 0 && countLine(text):
+			// The mutual connections in a language the tables lack
+			// ("12 gemeenschappelijke connecties"): no location, and
+			// not the inviter's words.
 		case inv.Location == "" && len(extras) == 0 && locationLike(text):
 			inv.Location = text
 		default:

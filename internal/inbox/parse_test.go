@@ -349,6 +349,18 @@ func TestMutualCount(t *testing.T) {
 		{"Jane Roe is a mutual connection", 1},
 		{"12 collegamenti in comune", 12},
 		{"3 relations en commun", 3},
+		{"12 gemeenschappelijke connecties", 12},
+		{"1 gemeenschappelijke connectie", 1},
+		{"12 gemensamma kontakter", 12},
+		{"1 gemensam kontakt", 1},
+		{"1 204 gemensamma kontakter", 1204},
+		{"12 wspólnych kontaktów", 12},
+		{"2 wspólne kontakty", 2},
+		{"1 wspólny kontakt", 1},
+		{"12 ortak bağlantı", 12},
+		{"共通のつながり12人", 12},
+		{"共通のつながり: 1,204人", 1204},
+		{"12人の共通のつながり", 12},
 		{"Greater Boston Area", -1},
 		{"500+ connections", -1},
 	}
@@ -356,6 +368,37 @@ func TestMutualCount(t *testing.T) {
 		got := mutualCount(tt.in)
 		if (got == nil) != (tt.want < 0) || got != nil && *got != tt.want {
 			t.Errorf("mutualCount(%q) = %v, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCountLine(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"12 gemeenschappelijke connecties", true},
+		{"12 yhteistä kontaktia", true},
+		{"1.204 gemeinsame Kontakte", true},
+		{"1 204 relations en commun", true},
+		{"500+ connections", true},
+		{"共通のつながり12人", true},
+		{"12人", true},
+		{"١٢ اتصالًا مشتركًا", true},
+		{"Met at GopherCon 2023", false},
+		{"12 years at Google.", false},
+		{"“12 years at Google”", false},
+		{"2 questions about your talk, Paul?", false},
+		{"Bengaluru, Karnataka, India", false},
+		{"London", false},
+		{"Hi Paul, 12 of us met at GopherCon", false},
+		{"see https://example.com/1", false},
+		{"12 is the number of people we both know from GopherCon", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := countLine(tt.in); got != tt.want {
+			t.Errorf("countLine(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
 }
