@@ -76,11 +76,15 @@ func oracleMutualCount(text string) *int {
 			return &n
 		}
 	}
-	if m := oracleFirstSubmatch(phrases().mutualPlusOne, text); m != nil {
-		if n, err := strconv.Atoi(m[1]); err == nil && n >= 0 && n < 1e7 {
-			n++
+	if m := oracleFirstSubmatch(phrases().mutualOthers, text); m != nil {
+		if n, err := strconv.Atoi(m[2]); err == nil && n >= 0 && n < 1e6 {
+			n += namedCount(m[1])
 			return &n
 		}
+	}
+	if m := oracleFirstSubmatch(phrases().mutualNamed, text); m != nil {
+		n := namedCount(m[1])
+		return &n
 	}
 	if oracleAnyMatch(phrases().mutualOne, text) {
 		n := 1
@@ -100,6 +104,7 @@ var phraseEdgeCases = []string{
 	"Accetta l’invito di Mario", "Accept invitation from", "accept now", "Accept\u00a0now", "Jane Doe", "- Sam", "• Jane", "*Jane", "Jane: Doe",
 	"Jane http://x", "Dr. Jane Doe Jr.", "Jane Doe Sr.", "Jane.", "a b c d e f g h", "a b c d e f g h i", "a\u00a0b\u2003c d e f g h i",
 	"3 connections in common", "1,234 mutual connections", "Jane Roe and 4 other mutual connections", "Jane Roe is a mutual connection",
+	"Ana Lima, Tomasz Nowak & 8 other mutual connections", "Ana Lima and Tomasz Nowak are mutual connections", "A, B, and 1 other shared connection",
 	"Hi Paul, I'd like to connect", "Hi, welcome", "Hello Paul,", "Ciao Mario, come stai", "\xffView profile", "View profile\xff",
 	"İnvitations", "ınvitations", "ſee all invitations", "Reply", "REPLY", "message", "Ignore", "ignora", "Collegati",
 }
@@ -126,7 +131,7 @@ func checkPhrases(t *testing.T, s string) {
 	p := phrases()
 	lists := map[string]*phraseList{
 		"inviteSubjects": p.inviteSubjects, "accepted": p.accepted, "reminders": p.reminders, "greetings": p.greetings,
-		"inviteLines": p.inviteLines, "mutual": p.mutual, "mutualPlusOne": p.mutualPlusOne, "mutualOne": p.mutualOne,
+		"inviteLines": p.inviteLines, "mutual": p.mutual, "mutualOthers": p.mutualOthers, "mutualNamed": p.mutualNamed, "mutualOne": p.mutualOne,
 		"acceptFrom": p.acceptFrom, "viewProfile": p.viewProfile, "intendedFor": p.intendedFor, "requested": p.requested,
 		"boilerplate": p.boilerplate, "footers": p.footers,
 	}
@@ -226,8 +231,8 @@ func TestDocMemo(t *testing.T) {
 func TestExactPhrases(t *testing.T) {
 	p := phrases()
 	exact := 0
-	for _, list := range []*phraseList{p.inviteSubjects, p.accepted, p.reminders, p.greetings, p.inviteLines, p.mutual, p.mutualPlusOne,
-		p.mutualOne, p.acceptFrom, p.viewProfile, p.intendedFor, p.requested, p.boilerplate, p.footers} {
+	for _, list := range []*phraseList{p.inviteSubjects, p.accepted, p.reminders, p.greetings, p.inviteLines, p.mutual, p.mutualOthers,
+		p.mutualNamed, p.mutualOne, p.acceptFrom, p.viewProfile, p.intendedFor, p.requested, p.boilerplate, p.footers} {
 		for _, ph := range list.ps {
 			s := ph.re.String()
 			if strings.HasSuffix(s, "$") && !strings.ContainsAny(s, "+*{\\") && ph.exact == nil {

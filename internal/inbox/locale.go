@@ -37,9 +37,13 @@ type locale struct {
 	greetings []string
 	// mutual matches "N connections in common"; group 1 is N.
 	mutual []string
-	// mutualPlusOne matches "Jane Roe and N other mutual connections";
-	// group 1 is N, the count is N+1.
-	mutualPlusOne []string
+	// mutualOthers matches "Jane Roe, John Doe and N other mutual
+	// connections": group 1 names people, group 2 is N; the count is N
+	// and the people named (namedCount).
+	mutualOthers []string
+	// mutualNamed matches "Jane Roe and John Doe are mutual connections":
+	// group 1 names them all.
+	mutualNamed []string
 	// mutualOne matches "Jane Roe is a mutual connection".
 	mutualOne []string
 	// defaultNotes are LinkedIn's stock invitation texts.
@@ -109,8 +113,9 @@ var locales = []locale{
 			`(\d[\d,.]*)\s+(?:mutual|shared)\s+connections?\b`,
 			`(\d[\d,.]*)\s+connections?\s+in\s+common\b`,
 		},
-		mutualPlusOne: []string{`^.+? and (\d+) other (?:mutual|shared) connections?\b`},
-		mutualOne:     []string{`^.+? is a (?:mutual|shared) connection\b`},
+		mutualOthers: []string{`^(.+?),? (?:and|&) (\d+) others? (?:mutual|shared) connections?\b`},
+		mutualNamed:  []string{`^(.+?) are (?:mutual|shared) connections\b`},
+		mutualOne:    []string{`^.+? is a (?:mutual|shared) connection\b`},
 		defaultNotes: []string{
 			"I'd like to add you to my professional network on LinkedIn.", // 2011
 			"I'd like to join your LinkedIn network.",                     // 2016+
@@ -361,7 +366,7 @@ var locales = []locale{
 type phrasebook struct {
 	inviteSubjects, accepted, reminders, greetings *phraseList
 	inviteLines                                    *phraseList
-	mutual, mutualPlusOne, mutualOne               *phraseList
+	mutual, mutualOthers, mutualNamed, mutualOne   *phraseList
 	acceptFrom, viewProfile, intendedFor           *phraseList
 	requested, boilerplate, footers                *phraseList
 	defaultNotes                                   map[string]bool // by noteKey
@@ -391,7 +396,8 @@ func compilePhrasebook(ls []locale) *phrasebook {
 	p.inviteLines = list(func(l locale) []string { return l.inviteLines })
 	p.greetings = list(func(l locale) []string { return l.greetings })
 	p.mutual = list(func(l locale) []string { return l.mutual })
-	p.mutualPlusOne = list(func(l locale) []string { return l.mutualPlusOne })
+	p.mutualOthers = list(func(l locale) []string { return l.mutualOthers })
+	p.mutualNamed = list(func(l locale) []string { return l.mutualNamed })
 	p.mutualOne = list(func(l locale) []string { return l.mutualOne })
 	p.acceptFrom = list(func(l locale) []string { return l.acceptFrom })
 	p.viewProfile = list(func(l locale) []string { return l.viewProfile })

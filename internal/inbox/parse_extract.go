@@ -405,17 +405,56 @@ func mutualCountKey(text string, key []byte) *int {
 			return &n
 		}
 	}
-	if m := firstSubmatchKey(phrases().mutualPlusOne, text, key); m != nil {
-		if n, err := strconv.Atoi(m[1]); err == nil && n >= 0 && n < 1e7 {
-			n++
+	if m := firstSubmatchKey(phrases().mutualOthers, text, key); m != nil {
+		if n, err := strconv.Atoi(m[2]); err == nil && n >= 0 && n < 1e6 {
+			n += namedCount(m[1])
 			return &n
 		}
+	}
+	if m := firstSubmatchKey(phrases().mutualNamed, text, key); m != nil {
+		n := namedCount(m[1])
+		return &n
 	}
 	if anyMatchKey(phrases().mutualOne, text, key) {
 		n := 1
 		return &n
 	}
 	return nil
+}
+
+// namedCount counts the people a mutual-connections line names before
+// its count or its verb: "Ana Lima, Tomasz Nowak" and "Ana Lima and
+// Tomasz Nowak" are two. What stands before a " · " on the same line (a
+// location) names nobody, and a credential after a comma ("Jane Doe,
+// PhD") is no one else. Every line names at least one person.
+func namedCount(s string) int {
+	for _, sep := range []string{" · ", " • ", " | "} {
+		if i := strings.LastIndex(s, sep); i >= 0 {
+			s = s[i+len(sep):]
+		}
+	}
+	n := 0
+	for part := range strings.SplitSeq(s, ",") {
+		for name := range strings.SplitSeq(strings.ReplaceAll(part, " & ", " and "), " and ") {
+			if name = strings.TrimSpace(name); name != "" && !isCredential(name) {
+				n++
+			}
+		}
+	}
+	return max(n, 1)
+}
+
+// credentials are the letters after a name that are not a name ("PhD"),
+// beside those written in capitals ("MBA", "CPA").
+var credentials = map[string]bool{"phd": true, "ph.d.": true, "jr.": true, "jr": true, "sr.": true, "sr": true, "msc": true, "bsc": true}
+
+// isCredential reports whether s, one part of a list of names, is a
+// credential: one word, in capitals or a known one.
+func isCredential(s string) bool {
+	if strings.ContainsAny(s, " \u00a0") || len(s) > 8 {
+		return false
+	}
+	return credentials[strings.ToLower(s)] || strings.ToUpper(s) == s && strings.ToLower(s) != s
 }
 
 // withoutMutual removes the "· N connections in common" segment from a

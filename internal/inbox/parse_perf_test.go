@@ -84,7 +84,7 @@ func TestPhrasePrefilter(t *testing.T) {
 	classes := map[string]*phraseList{
 		"inviteSubjects": phrases().inviteSubjects, "accepted": phrases().accepted, "reminders": phrases().reminders,
 		"greetings": phrases().greetings, "inviteLines": phrases().inviteLines, "mutual": phrases().mutual,
-		"mutualPlusOne": phrases().mutualPlusOne, "mutualOne": phrases().mutualOne, "acceptFrom": phrases().acceptFrom,
+		"mutualOthers": phrases().mutualOthers, "mutualNamed": phrases().mutualNamed, "mutualOne": phrases().mutualOne, "acceptFrom": phrases().acceptFrom,
 		"viewProfile": phrases().viewProfile, "intendedFor": phrases().intendedFor, "requested": phrases().requested,
 		"boilerplate": phrases().boilerplate, "footers": phrases().footers,
 	}
@@ -183,7 +183,7 @@ func FuzzPhrasePrefilter(f *testing.F) {
 	}
 	lists := []*phraseList{
 		phrases().inviteSubjects, phrases().accepted, phrases().reminders, phrases().greetings, phrases().inviteLines,
-		phrases().mutual, phrases().mutualPlusOne, phrases().mutualOne, phrases().acceptFrom, phrases().viewProfile,
+		phrases().mutual, phrases().mutualOthers, phrases().mutualNamed, phrases().mutualOne, phrases().acceptFrom, phrases().viewProfile,
 		phrases().intendedFor, phrases().requested, phrases().boilerplate, phrases().footers,
 	}
 	f.Fuzz(func(t *testing.T, s string) {
