@@ -229,9 +229,10 @@ var locales = []locale{
 		},
 	},
 	{
-		lang: "fr", // plausible throughout except the 2011 default note
+		lang: "fr", // plausible throughout except those marked real
 		inviteSubjects: []string{
 			`^je souhaite (?:me connecter|entrer en relation)$`,
+			`^.+, merci de m'ajouter à votre réseau linkedin$`, // 2016-2022, real; a curly apostrophe would make its search literal non-ASCII
 			`^.+, ajoutez-moi à votre réseau linkedin$`,
 			`^invitation à rejoindre votre réseau linkedin$`,
 			`^vous avez une invitation\b`,
@@ -242,7 +243,8 @@ var locales = []locale{
 		greetings: []string{`^(?:bonjour|salut|cher|chère)\s+([^,]{1,60}),\s*(.*)$`},
 		mutual:    []string{`(\d[\d  .]*)\s+relations?\s+en\s+commun\b`},
 		defaultNotes: []string{
-			"J'aimerais vous inviter à rejoindre mon réseau professionnel en ligne, sur le site LinkedIn.", // 2011
+			"J'aimerais vous inviter à rejoindre mon réseau professionnel en ligne, sur le site LinkedIn.", // 2011, real
+			"Je souhaiterais rejoindre votre réseau sur LinkedIn.",                                         // 2016-2022, real
 			"Je souhaiterais faire partie de votre réseau LinkedIn.",
 			"J'aimerais rejoindre votre réseau LinkedIn.",
 			"Je souhaite faire partie de votre réseau LinkedIn.", // plausible

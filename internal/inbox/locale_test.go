@@ -12,6 +12,8 @@ func TestIsDefaultNote(t *testing.T) {
 		{"Hi Dana, I'd like to join your LinkedIn network.", true},
 		{"Hello, I'd like to add you to my professional network on LinkedIn.", true},
 		{"Ciao Marco, Vorrei collegarmi con te su LinkedIn.", true},
+		{"Bonjour Baptiste, je souhaiterais rejoindre votre réseau sur LinkedIn", true},
+		{"Bonjour Baptiste,\n\nJe souhaiterais rejoindre votre réseau sur LinkedIn.", true},
 		{"Me gustaría añadirte a mi red profesional en LinkedIn.\u034f\u00a0", true},
 		{"Hi Dana, I'd like to join your LinkedIn network to discuss your dbt talk.", false},
 		{"Hi Dana,", false},

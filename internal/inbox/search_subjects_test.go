@@ -66,6 +66,7 @@ func TestSearchSubjectsFindInvitations(t *testing.T) {
 		"Hai un invito",
 		"Je souhaite entrer en relation",
 		"Marie, ajoutez-moi à votre réseau LinkedIn",
+		"Baptiste, merci de m'ajouter à votre réseau LinkedIn",
 		"Invitation à rejoindre votre réseau LinkedIn",
 		"Vous avez une invitation",
 		"Marie Dupont attend votre réponse",
