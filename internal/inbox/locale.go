@@ -107,8 +107,9 @@ var locales = []locale{
 			`^.+ wants to connect (?:with you )?on linkedin\b`,
 			`^.+ requested to add you as a connection on linkedin\b`,
 		},
-		// The name is optional: guest invitations open with a bare "Hi,".
-		greetings: []string{`^(?:hi|hello|hey|dear)(?:\s+([^,]{1,60}))?,\s*(.*)$`},
+		// The name is optional: guest invitations open with a bare "Hi,", and
+		// second_guest_reminder_01 with "Hi ," (real).
+		greetings: []string{`^(?:hi|hello|hey|dear)(?:\s+([^,]{1,60}?))?\s*,\s*(.*)$`},
 		mutual: []string{
 			`(\d[\d,.]*)\s+(?:mutual|shared)\s+connections?\b`,
 			`(\d[\d,.]*)\s+connections?\s+in\s+common\b`,
@@ -295,7 +296,7 @@ var locales = []locale{
 		},
 		accepted:  []string{`\bha aceptado tu invitación\b`, `\baceptó tu invitación\b`},
 		reminders: []string{`\bestá esperando tu respuesta\b`},
-		greetings: []string{`^(?:hola|estimado|estimada)(?:\s+([^,]{1,60}))?,\s*(.*)$`},
+		greetings: []string{`^(?:hola|estimado|estimada)(?:\s+([^,]{1,60}?))?\s*,\s*(.*)$`},
 		mutual:    []string{`(\d[\d.]*)\s+(?:contactos?|conexiones?)\s+en\s+común\b`},
 		defaultNotes: []string{
 			"Me gustaría añadirte a mi red profesional en LinkedIn.", // 2011; real in a 2016 guest reminder
@@ -343,7 +344,7 @@ var locales = []locale{
 		inviteSubjects: []string{
 			`^undangan untuk terhubung di linkedin$`, // plausible
 		},
-		greetings: []string{`^(?:hai|halo)(?:\s+([^,]{1,60}))?,\s*(.*)$`},
+		greetings: []string{`^(?:hai|halo)(?:\s+([^,]{1,60}?))?\s*,\s*(.*)$`},
 		defaultNotes: []string{
 			"Saya ingin menambahkan Anda ke jaringan profesional saya di LinkedIn.",
 		},

@@ -433,6 +433,28 @@ func TestDefaultNote(t *testing.T) {
 	}
 }
 
+func TestGreeting(t *testing.T) {
+	tests := []struct {
+		in         string
+		name, rest string // of a greeting; ok false for none
+		ok         bool
+	}{
+		{"Hi Paul, I enjoyed your talk", "Paul", "I enjoyed your talk", true},
+		{"Hi,", "", "", true},
+		{"Hi ,", "", "", true}, // second_guest_reminder_01
+		{"Hello Paul , welcome", "Paul", "welcome", true},
+		{"Hola ,", "", "", true},
+		{"Hi there", "", "", false},
+		{"Hiking, mostly", "", "", false},
+	}
+	for _, tt := range tests {
+		m := firstSubmatch(phrases().greetings, tt.in)
+		if (m != nil) != tt.ok || m != nil && (strings.TrimSpace(m[1]) != tt.name || m[2] != tt.rest) {
+			t.Errorf("greeting(%q) = %q, want %v %q %q", tt.in, m, tt.ok, tt.name, tt.rest)
+		}
+	}
+}
+
 func TestFirstName(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Steven Footle", "Steven"},
