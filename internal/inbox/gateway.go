@@ -11,7 +11,9 @@ import (
 // Mail security gateways rewrite every link of a message they deliver so
 // that a click goes through their scanner first: Microsoft 365's Safe
 // Links (on by default in Defender for Office 365), Proofpoint's URL
-// Defense, Barracuda, Trend Micro, Sophos and Cisco. The rewritten message
+// Defense, Barracuda, Trend Micro, Sophos, Cisco, FireEye (Trellix),
+// Symantec's click-time protection and Check Point's Harmony Email
+// (Avanan). The rewritten message
 // is what the mailbox stores and IMAP returns, so without unwrapping, an
 // invitation delivered through one of them has no LinkedIn link left: no
 // invitation ID (reminders then never meet their invitation), no profile
@@ -64,6 +66,14 @@ func unwrapOnce(href string) (string, bool) {
 		// https://eu-central-1.protection.sophos.com?d=linkedin.com&u=<base64>&...
 		// A raw "+" of the base64 reads as a space once unescaped.
 		inner = decodeBase64Loose(strings.ReplaceAll(wrappedParam(rest, "u"), " ", "+"))
+	case host == "protect2.fireeye.com":
+		inner = fireEye(rest)
+	case host == "clicktime.symantec.com":
+		// https://clicktime.symantec.com/<token>?h=<hash>&u=<escaped>,
+		// some escaping only the "=" and "&" of the original.
+		inner = wrappedParam(rest, "u")
+	case host == "url.avanan.click", host == "protect.checkpoint.com":
+		inner = checkPointV2(rest)
 	case host == "secure-web.cisco.com":
 		// https://secure-web.cisco.com/<token>/<escaped>
 		_, after, found := strings.Cut(strings.TrimPrefix(rest, "/"), "/")
@@ -125,6 +135,62 @@ func wrappedParam(rest, key string) string {
 	}
 	query, _, _ = strings.Cut(query, "#")
 	return linkURL{query: query}.queryParam(key)
+}
+
+// fireEye decodes the links of FireEye's (now Trellix's) Email Security:
+// /v1/url?k=<key>&q=1&e=<id>&u=<escaped>, and the older
+// /url?k=<key>&u=<URL> whose original stands unescaped at the end, query
+// and fragment included.
+func fireEye(rest string) string {
+	if !hasPrefixASCIIFold(rest, "/v1/url?") && !hasPrefixASCIIFold(rest, "/url?") {
+		return ""
+	}
+	_, query, _ := strings.Cut(rest, "?")
+	for off := 0; off < len(query); {
+		kv := query[off:]
+		if i := strings.IndexByte(kv, '&'); i >= 0 {
+			kv = kv[:i]
+		}
+		if v, ok := strings.CutPrefix(kv, "u="); ok {
+			if hasPrefixASCIIFold(v, "https://") || hasPrefixASCIIFold(v, "http://") {
+				return query[off+len("u="):]
+			}
+			return wrappedParam(rest, "u")
+		}
+		off += len(kv) + 1
+	}
+	return ""
+}
+
+// checkPointV2 decodes the v2 links of Check Point's Harmony Email
+// (formerly Avanan): /v2/___<URL>___<blob>, with a region before the
+// URL in some (/v2/r01/___<URL>___<blob>). The URL stands as it was,
+// unescaped, but for a fragment, which follows the blob, and a "//"
+// after the scheme, which some write as "/".
+func checkPointV2(rest string) string {
+	body, ok := strings.CutPrefix(rest, "/v2/")
+	if !ok {
+		return ""
+	}
+	start := strings.Index(body, "___")
+	if start < 0 || strings.Contains(strings.TrimSuffix(body[:start], "/"), "/") {
+		return ""
+	}
+	body = body[start+len("___"):]
+	end := strings.LastIndex(body, "___")
+	if end <= 0 {
+		return ""
+	}
+	inner, blob := body[:end], body[end+len("___"):]
+	if i := strings.IndexByte(blob, '#'); i >= 0 {
+		inner += blob[i:]
+	}
+	for _, scheme := range []string{"https:/", "http:/"} {
+		if hasPrefixASCIIFold(inner, scheme) && !hasPrefixASCIIFold(inner, scheme+"/") {
+			inner = inner[:len(scheme)] + "/" + inner[len(scheme):]
+		}
+	}
+	return inner
 }
 
 // proofpointV2 decodes Proofpoint's v1 and v2 links:
