@@ -526,13 +526,16 @@ func IsDefaultNote(note string) bool {
 }
 
 // cutSignature splits a signature off the end of a note: a last line, or
-// the part after a last " - ", that is a name (at most five words of
-// letters, with a dash before it or not). ok is false when there is none.
+// the part after a last " - " (or en or em dash), that is a name (at most
+// five words of letters, with a dash before it or not). ok is false when
+// there is none.
 func cutSignature(note string) (rest string, ok bool) {
 	i := strings.LastIndexByte(note, '\n')
 	sep := 1
-	if j := strings.LastIndex(note, " - "); j > i {
-		i, sep = j, 3
+	for _, dash := range []string{" - ", " – ", " — "} {
+		if j := strings.LastIndex(note, dash); j > i {
+			i, sep = j, len(dash)
+		}
 	}
 	if i <= 0 {
 		return "", false
