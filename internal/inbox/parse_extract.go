@@ -352,6 +352,35 @@ func sameName(a, b string) bool {
 	return a != "" && strings.EqualFold(a, b)
 }
 
+// samePerson is sameName, also when one of the names carries credentials
+// the other lacks: a card may show "Priya Raman, PhD" from a sender
+// "Priya Raman".
+func samePerson(a, b string) bool {
+	if sameName(a, b) {
+		return true
+	}
+	if !strings.Contains(a, ",") && !strings.Contains(b, ",") {
+		return false
+	}
+	return sameName(withoutCredentials(a), withoutCredentials(b))
+}
+
+// withoutCredentials returns a name without the credentials written after
+// a comma ("Priya Raman, PhD, MBA" is "Priya Raman"), and any other text
+// as it is.
+func withoutCredentials(name string) string {
+	base, rest, ok := strings.Cut(name, ",")
+	if !ok {
+		return name
+	}
+	for part := range strings.SplitSeq(rest, ",") {
+		if !isCredential(strings.TrimSpace(part)) {
+			return name
+		}
+	}
+	return strings.TrimSpace(base)
+}
+
 // isAcceptLabel reports whether text is the label of an accept button.
 func isAcceptLabel(text string) bool {
 	var buf [256]byte
@@ -633,7 +662,7 @@ func extractCards(d *doc, ctx *msgContext, labelOK bool) []Invitation {
 		// Another person's name link after the buttons starts another
 		// list (people you may know, under a heading not in the tables).
 		for i := a.index + 1; i < hi; i++ {
-			if L[i].href != "" && d.plausible(i) && !sameName(L[i].text, f.name) {
+			if L[i].href != "" && d.plausible(i) && !samePerson(L[i].text, f.name) {
 				hi = i
 				break
 			}
@@ -689,7 +718,7 @@ func findName(d *doc, ctx *msgContext, lo, a int) (string, int, bool) {
 		if ctx.recipient != "" && sameName(l.text, ctx.recipient) || ctx.recipientURLs[d.link(l.href).profile] {
 			continue
 		}
-		if ctx.fromName == "" || sameName(l.text, ctx.fromName) {
+		if ctx.fromName == "" || samePerson(l.text, ctx.fromName) {
 			return l.text, i, true
 		}
 		if fallback < 0 {
@@ -699,7 +728,7 @@ func findName(d *doc, ctx *msgContext, lo, a int) (string, int, bool) {
 	// 2. A line that is the sender's name.
 	if ctx.fromName != "" {
 		for i := a - 1; i >= lo; i-- {
-			if sameName(L[i].text, ctx.fromName) {
+			if samePerson(L[i].text, ctx.fromName) {
 				return L[i].text, i, true
 			}
 		}
@@ -762,7 +791,7 @@ func readInfo(d *doc, inv *Invitation, n, a int, used map[int]bool) []string {
 			break
 		}
 		text := l.text
-		if sameName(text, inv.Name) {
+		if samePerson(text, inv.Name) {
 			// The name again, after a photo link that carried it.
 			used[i] = true
 			continue

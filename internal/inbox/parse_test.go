@@ -455,6 +455,25 @@ func TestGreeting(t *testing.T) {
 	}
 }
 
+func TestSamePerson(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"Priya Raman", "Priya Raman", true},
+		{"Priya Raman, PhD", "Priya Raman", true},
+		{"Priya Raman", "Priya Raman, PhD, MBA", true},
+		{"Priya Raman, Globex", "Priya Raman", false},
+		{"Raman, Priya", "Priya Raman", false},
+		{"Priya Raman, PhD", "Ana Lima, PhD", false},
+	}
+	for _, tt := range tests {
+		if got := samePerson(tt.a, tt.b); got != tt.want {
+			t.Errorf("samePerson(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
 func TestFirstName(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Steven Footle", "Steven"},
