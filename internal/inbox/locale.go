@@ -26,6 +26,11 @@ type locale struct {
 	// acceptedSubjects match the Subject or first lines of an acceptance
 	// notice, which is not an invitation.
 	accepted []string
+	// otherInvites match the Subject of an invitation to something other
+	// than a connection ("Jane Doe invited you to follow Acme", an event, a
+	// newsletter), which LinkedIn sends from the same addresses, with an
+	// accept button and the inviter's card: not an invitation to connect.
+	otherInvites []string
 	// reminders match a Subject, preheader or line of a reminder.
 	reminders []string
 	// inviteLines match a sentence near the top of a body that states an
@@ -89,6 +94,10 @@ var locales = []locale{
 			`^invitation from .+ to join your linkedin network$`,             // plausible
 			`^.+ has invited you to connect\b`,                               // plausible
 			`^.+ would like to join your (?:linkedin|professional) network$`, // plausible
+		},
+		otherInvites: []string{
+			`\binvit(?:ed|es) you to (?:follow|subscribe|attend)\b`,
+			`\binvit(?:ed|es) you to (?:an|their|the|this|a virtual|an online) event\b`,
 		},
 		accepted: []string{
 			`\baccepted your invitation\b`,
@@ -239,10 +248,11 @@ var locales = []locale{
 			`^vous avez une invitation\b`,
 			`^.+ attend votre réponse$`,
 		},
-		accepted:  []string{`\ba accepté votre invitation\b`, `\bcommencez une conversation avec votre nouvelle relation\b`},
-		reminders: []string{`\battend votre réponse\b`},
-		greetings: []string{`^(?:bonjour|salut|cher|chère)\s+([^,]{1,60}),\s*(.*)$`},
-		mutual:    []string{`(\d[\d  .]*)\s+relations?\s+en\s+commun\b`},
+		otherInvites: []string{`\bvous (?:a invitée?|invite) à (?:suivre|participer|vous abonner)\b`},
+		accepted:     []string{`\ba accepté votre invitation\b`, `\bcommencez une conversation avec votre nouvelle relation\b`},
+		reminders:    []string{`\battend votre réponse\b`},
+		greetings:    []string{`^(?:bonjour|salut|cher|chère)\s+([^,]{1,60}),\s*(.*)$`},
+		mutual:       []string{`(\d[\d  .]*)\s+relations?\s+en\s+commun\b`},
 		defaultNotes: []string{
 			"J'aimerais vous inviter à rejoindre mon réseau professionnel en ligne, sur le site LinkedIn.", // 2011, real
 			"Je souhaiterais rejoindre votre réseau sur LinkedIn.",                                         // 2016-2022, real
@@ -268,10 +278,11 @@ var locales = []locale{
 			`^sie haben eine einladung\b`,
 			`^.+ wartet auf ihre antwort$`,
 		},
-		accepted:  []string{`\bhat ihre einladung angenommen\b`, `\bbeginnen sie eine unterhaltung mit ihrem neuen kontakt\b`},
-		reminders: []string{`\bwartet auf ihre antwort\b`},
-		greetings: []string{`^(?:hallo|guten tag|liebe|lieber)\s+([^,]{1,60}),\s*(.*)$`},
-		mutual:    []string{`(\d[\d.]*)\s+gemeinsame\s+kontakte?\b`},
+		otherInvites: []string{`\b(?:lädt sie ein|hat sie eingeladen),? .+ zu folgen\b`, `\b(?:lädt sie ein|hat sie eingeladen),? an .+ teilzunehmen\b`},
+		accepted:     []string{`\bhat ihre einladung angenommen\b`, `\bbeginnen sie eine unterhaltung mit ihrem neuen kontakt\b`},
+		reminders:    []string{`\bwartet auf ihre antwort\b`},
+		greetings:    []string{`^(?:hallo|guten tag|liebe|lieber)\s+([^,]{1,60}),\s*(.*)$`},
+		mutual:       []string{`(\d[\d.]*)\s+gemeinsame\s+kontakte?\b`},
 		defaultNotes: []string{
 			"Ich möchte Sie gerne zu meinem beruflichen Netzwerk auf LinkedIn hinzufügen.", // 2011
 			"Ich möchte mich gerne mit Ihnen auf LinkedIn vernetzen.",
@@ -294,10 +305,11 @@ var locales = []locale{
 			`^tienes una invitación\b`,
 			`^.+ está esperando tu respuesta$`,
 		},
-		accepted:  []string{`\bha aceptado tu invitación\b`, `\baceptó tu invitación\b`},
-		reminders: []string{`\bestá esperando tu respuesta\b`},
-		greetings: []string{`^(?:hola|estimado|estimada)(?:\s+([^,]{1,60}?))?\s*,\s*(.*)$`},
-		mutual:    []string{`(\d[\d.]*)\s+(?:contactos?|conexiones?)\s+en\s+común\b`},
+		otherInvites: []string{`\bte (?:ha invitado|invita) a (?:seguir|asistir|suscribirte)\b`},
+		accepted:     []string{`\bha aceptado tu invitación\b`, `\baceptó tu invitación\b`},
+		reminders:    []string{`\bestá esperando tu respuesta\b`},
+		greetings:    []string{`^(?:hola|estimado|estimada)(?:\s+([^,]{1,60}?))?\s*,\s*(.*)$`},
+		mutual:       []string{`(\d[\d.]*)\s+(?:contactos?|conexiones?)\s+en\s+común\b`},
 		defaultNotes: []string{
 			"Me gustaría añadirte a mi red profesional en LinkedIn.", // 2011; real in a 2016 guest reminder
 			"Me gustaría unirme a tu red en LinkedIn.",
@@ -323,10 +335,11 @@ var locales = []locale{
 			`^você tem um convite\b`,
 			`^.+ está aguardando sua resposta$`,
 		},
-		accepted:  []string{`\baceitou seu convite\b`},
-		reminders: []string{`\bestá aguardando sua resposta\b`},
-		greetings: []string{`^(?:olá|oi|prezado|prezada)\s+([^,]{1,60}),\s*(.*)$`},
-		mutual:    []string{`(\d[\d.]*)\s+conex(?:ão|ões)\s+em\s+comum\b`},
+		otherInvites: []string{`\bconvidou você para (?:seguir|participar|assinar)\b`},
+		accepted:     []string{`\baceitou seu convite\b`},
+		reminders:    []string{`\bestá aguardando sua resposta\b`},
+		greetings:    []string{`^(?:olá|oi|prezado|prezada)\s+([^,]{1,60}),\s*(.*)$`},
+		mutual:       []string{`(\d[\d.]*)\s+conex(?:ão|ões)\s+em\s+comum\b`},
 		defaultNotes: []string{
 			"Gostaria de adicioná-lo à minha rede profissional no LinkedIn.", // 2011
 			"Gostaria de participar da sua rede no LinkedIn.",
@@ -368,6 +381,7 @@ var locales = []locale{
 // matched against all languages at once, since the patterns do not overlap.
 type phrasebook struct {
 	inviteSubjects, accepted, reminders, greetings *phraseList
+	otherInvites                                   *phraseList
 	inviteLines                                    *phraseList
 	mutual, mutualOthers, mutualNamed, mutualOne   *phraseList
 	acceptFrom, viewProfile, intendedFor           *phraseList
@@ -395,6 +409,7 @@ func compilePhrasebook(ls []locale) *phrasebook {
 	}
 	p.inviteSubjects = list(func(l locale) []string { return l.inviteSubjects })
 	p.accepted = list(func(l locale) []string { return l.accepted })
+	p.otherInvites = list(func(l locale) []string { return l.otherInvites })
 	p.reminders = list(func(l locale) []string { return l.reminders })
 	p.inviteLines = list(func(l locale) []string { return l.inviteLines })
 	p.greetings = list(func(l locale) []string { return l.greetings })

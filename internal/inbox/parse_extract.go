@@ -3,6 +3,7 @@ package inbox
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -99,6 +100,10 @@ func classifyTemplate(t string) templateKind {
 		return tmplUnknown
 	case strings.Contains(t, "accepted") || strings.Contains(t, "accept_") || strings.Contains(t, "new_connection"):
 		return tmplAccepted
+	case slices.ContainsFunc(otherTemplates, func(w string) bool { return strings.Contains(t, w) }):
+		// Invitations to follow a page, attend an event, join a group:
+		// not to connect, though their names say "invite".
+		return tmplOther
 	case strings.Contains(t, "invite") || strings.Contains(t, "invitation") || strings.Contains(t, "guest_reminder"):
 		// "guest_reminder": first_guest_reminder_01 and
 		// second_guest_reminder_01 remind invitees without an account.
@@ -106,6 +111,10 @@ func classifyTemplate(t string) templateKind {
 	}
 	return tmplOther
 }
+
+// otherTemplates are words of the names of templates that invite to
+// something other than a connection.
+var otherTemplates = []string{"follow", "event", "group", "newsletter", "organization", "company", "course", "learning"}
 
 // classifyClass classifies an X-LinkedIn-Class value ("INVITE-GUEST"),
 // which old mails carry; it is consulted only when the template says
@@ -156,7 +165,8 @@ func analyseDocs(msg Message, h mail.Header, htmlDoc, textDoc *doc) (Message, er
 	if kind == tmplUnknown {
 		kind = classifyClass(h.Get("X-LinkedIn-Class"))
 	}
-	if kind == tmplAccepted || (kind != tmplInvite && anyMatch(phrases().accepted, msg.Subject)) {
+	if kind == tmplAccepted || (kind != tmplInvite && anyMatch(phrases().accepted, msg.Subject)) ||
+		anyMatch(phrases().otherInvites, msg.Subject) {
 		return msg, ErrNotInvitation
 	}
 	local, _, _ := strings.Cut(msg.From, "@")
