@@ -42,6 +42,20 @@ var (
 	ErrSession = errors.New("IMAP session failed")
 )
 
+// notConnected reports Exchange Online's "User is authenticated but not
+// connected": it took the login but will not open the mailbox. Reports
+// put it down to a token for another user than the mailbox's, an app
+// without access to it (a shared mailbox), IMAP disabled for it, and now
+// and then a login routed to the wrong server: a problem of the account
+// far more often than a passing one.
+func notConnected(err error) bool {
+	var ie *imap.Error
+	return errors.As(err, &ie) && strings.Contains(strings.ToLower(ie.Text), "authenticated but not connected")
+}
+
+// notConnectedHint is the hint for notConnected.
+const notConnectedHint = "Microsoft 365 accepted the login but will not open the mailbox: check that username is the mailbox's address and the token was issued for it, that the app may use this mailbox (for a shared one, FullAccess and the shared mailbox's address as username), and that IMAP is enabled for it; if all that holds, the next run may get through"
+
 // isUnavailable reports whether err is the server saying that it cannot
 // serve now (see ErrUnavailable).
 func isUnavailable(err error) bool {
@@ -50,15 +64,13 @@ func isUnavailable(err error) bool {
 		return false
 	}
 	switch ie.Code {
-	case imap.ResponseCodeUnavailable, imap.ResponseCodeServerBug, imap.ResponseCodeLimit, imap.ResponseCodeInUse:
+	case imap.ResponseCodeUnavailable, imap.ResponseCodeServerBug, imap.ResponseCodeLimit, imap.ResponseCodeInUse,
+		"OVERQUOTA", "THROTTLED":
 		return true
 	}
 	text := strings.ToLower(ie.Text)
 	return strings.Contains(text, "too many") && strings.Contains(text, "connection") ||
-		strings.Contains(text, "maximum number of connections") ||
-		// Exchange Online, when the login landed on a server that does
-		// not hold the mailbox: a later connection works.
-		strings.Contains(text, "authenticated but not connected")
+		strings.Contains(text, "maximum number of connections")
 }
 
 // AuthError is the error of a refused login. It wraps ErrAuth.

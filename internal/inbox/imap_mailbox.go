@@ -43,16 +43,23 @@ func (n mailboxNaming) serverName(mailbox string) string {
 	if n.delim != 0 && n.delim != '/' {
 		name = strings.ReplaceAll(name, "/", string(n.delim))
 	}
-	if n.prefix == "" || hasPrefixFold(name, n.prefix) ||
-		strings.EqualFold(name, strings.TrimSuffix(n.prefix, string(n.delim))) {
+	prefix := n.prefix
+	if prefix != "" && n.delim != 0 && !strings.HasSuffix(prefix, string(n.delim)) {
+		prefix += string(n.delim) // "INBOX" and "." name "INBOX.LinkedIn"
+	}
+	switch {
+	case prefix == "" || strings.EqualFold(name, strings.TrimSuffix(prefix, string(n.delim))):
 		return name
+	case hasPrefixFold(name, prefix):
+		// In the server's spelling ("Inbox.LinkedIn" is "INBOX.LinkedIn").
+		return prefix + name[len(prefix):]
 	}
 	for _, o := range n.others {
 		if o != "" && strings.HasPrefix(name, o) {
 			return name
 		}
 	}
-	return n.prefix + name
+	return prefix + name
 }
 
 // serverMailbox returns the server's name for mailbox (see
@@ -113,7 +120,8 @@ func (s *Session) learnNaming() (mailboxNaming, error) {
 				n.others = append(n.others, d.Prefix)
 			}
 			return n, nil
-		case err != nil && !refused(err):
+		case err != nil && (!refused(err) || isUnavailable(err)):
+			// A passing refusal is not learnt for the session.
 			return mailboxNaming{}, err
 		}
 		s.log.Debug("imap namespace gave no personal namespace; asking LIST", "err", err)
@@ -122,7 +130,7 @@ func (s *Session) learnNaming() (mailboxNaming, error) {
 	switch {
 	case err == nil && len(list) > 0:
 		return mailboxNaming{delim: list[0].Delim}, nil
-	case err != nil && !refused(err):
+	case err != nil && (!refused(err) || isUnavailable(err)):
 		return mailboxNaming{}, err
 	}
 	// Nothing to go by: names go as the config writes them, as they

@@ -25,7 +25,10 @@ func TestServerName(t *testing.T) {
 		{cyrus, "INBOX/LinkedIn", "INBOX.LinkedIn"},
 		// Written as the server spells it: unchanged.
 		{cyrus, "INBOX.LinkedIn.Ignore", "INBOX.LinkedIn.Ignore"},
-		{cyrus, "Inbox.LinkedIn", "Inbox.LinkedIn"},
+		{cyrus, "Inbox.LinkedIn", "INBOX.LinkedIn"},
+		// A prefix written without its separator.
+		{mailboxNaming{delim: '.', prefix: "INBOX"}, "LinkedIn/Ignore", "INBOX.LinkedIn.Ignore"},
+		{mailboxNaming{delim: '.', prefix: "INBOX"}, "INBOX", "INBOX"},
 		// Another user's or a shared folder stays in its namespace.
 		{cyrus, "user.robin.LinkedIn", "user.robin.LinkedIn"},
 		{courier, "#shared.Sales", "#shared.Sales"},

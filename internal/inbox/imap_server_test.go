@@ -68,6 +68,14 @@ type testServerOptions struct {
 	withhold map[uint32]bool
 	// badNamespace answers BAD to NAMESPACE (announce it in caps).
 	badNamespace bool
+	// fetchCode, when set, is the code of the NO answered to every body
+	// FETCH (Gmail's OVERQUOTA, a backend down: UNAVAILABLE).
+	fetchCode imap.ResponseCode
+	// selectBad is the text of a BAD answered to SELECT.
+	selectBad string
+	// vanish are left out of body FETCHes and of searches, as messages
+	// expunged by another client between the sizes and the bodies.
+	vanish map[uint32]bool
 }
 
 type testServer struct {
@@ -157,6 +165,17 @@ func (ts *testServer) recorded() []string {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	return append([]string(nil), ts.calls...)
+}
+
+// count is how many recorded calls are exactly call.
+func (ts *testServer) count(call string) int {
+	n := 0
+	for _, c := range ts.recorded() {
+		if c == call {
+			n++
+		}
+	}
+	return n
 }
 
 type memLiteral struct{ *bytes.Reader }
@@ -301,6 +320,9 @@ func (s *testSession) Select(name string, options *imap.SelectOptions) (*imap.Se
 	if stall != nil {
 		<-stall
 	}
+	if s.srv.opts.selectBad != "" {
+		return nil, &imap.Error{Type: imap.StatusResponseTypeBad, Text: s.srv.opts.selectBad}
+	}
 	data, err := s.UserSession.Select(name, options)
 	if err == nil && s.srv.opts.noKeywords {
 		var perm []imap.Flag
@@ -327,7 +349,18 @@ func (s *testSession) Search(kind imapserver.NumKind, criteria *imap.SearchCrite
 	if s.srv.opts.refuseSubject && hasSubjectKey(criteria) {
 		return nil, &imap.Error{Type: imap.StatusResponseTypeNo, Text: "SUBJECT search not supported"}
 	}
-	return s.UserSession.Search(kind, criteria, options)
+	data, err := s.UserSession.Search(kind, criteria, options)
+	if err != nil || len(s.srv.opts.vanish) == 0 || kind != imapserver.NumKindUID {
+		return data, err
+	}
+	var kept imap.UIDSet
+	for _, u := range data.AllUIDs() {
+		if !s.srv.opts.vanish[uint32(u)] {
+			kept.AddNum(u)
+		}
+	}
+	data.All = kept
+	return data, nil
 }
 
 func (s *testSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, options *imap.FetchOptions) error {
@@ -335,17 +368,21 @@ func (s *testSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, optio
 	if !ok {
 		return s.UserSession.Fetch(w, numSet, options)
 	}
+	body := len(options.BodySection) > 0
+	if body && s.srv.opts.fetchCode != "" {
+		s.srv.record("FETCH refused")
+		return &imap.Error{Type: imap.StatusResponseTypeNo, Code: s.srv.opts.fetchCode, Text: "Account exceeded command or bandwidth limits"}
+	}
 	nums, static := uidSet.Nums()
-	if !static || s.srv.opts.refuseFetch == nil && s.srv.opts.withhold == nil {
+	if !static || s.srv.opts.refuseFetch == nil && s.srv.opts.withhold == nil && s.srv.opts.vanish == nil {
 		return s.UserSession.Fetch(w, numSet, options)
 	}
-	body := len(options.BodySection) > 0
 	var keep imap.UIDSet
 	for _, u := range nums {
 		if s.srv.opts.refuseFetch[uint32(u)] && (body || s.srv.opts.refuseSizes) {
 			return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeUnavailable, Text: "UID FETCH Server error - Please try again later"}
 		}
-		if !(body && s.srv.opts.withhold[uint32(u)]) {
+		if !(body && (s.srv.opts.withhold[uint32(u)] || s.srv.opts.vanish[uint32(u)])) {
 			keep.AddNum(u)
 		}
 	}

@@ -158,6 +158,9 @@ func (s *Session) Select(ctx context.Context, mailbox string) (MailboxStatus, er
 	if err != nil {
 		return MailboxStatus{}, s.fail(ctx, op, err)
 	}
+	if name != mailbox {
+		op += fmt.Sprintf(" (%q on the server)", name)
+	}
 	data, err := s.client.Select(name, nil).Wait()
 	if err != nil {
 		return MailboxStatus{}, s.fail(ctx, op, err)
@@ -330,6 +333,15 @@ func (s *Session) SearchCandidates(ctx context.Context, c SearchCriteria) ([]uin
 // search, so that SearchCandidates searches one criterion at a time.
 func (s *Session) SearchSplit() bool { return s.searchSplit }
 
+// asIMAPError returns the *imap.Error in err's chain, or nil.
+func asIMAPError(err error) *imap.Error {
+	var ie *imap.Error
+	if errors.As(err, &ie) {
+		return ie
+	}
+	return nil
+}
+
 // refused reports whether err is the server's BAD or NO to a command.
 func refused(err error) bool {
 	var ierr *imap.Error
@@ -434,7 +446,7 @@ func (s *Session) fetchMeta(ctx context.Context, uids []uint32) (metas map[uint3
 	switch {
 	case err == nil:
 		return metas, nil, nil
-	case !refused(err) || s.ctxErr(ctx) != nil:
+	case !refused(err) || overQuota(err) || s.ctxErr(ctx) != nil:
 		return nil, nil, s.fail(ctx, "fetch sizes", err)
 	case len(uids) == 1:
 		return metas, map[uint32]error{uids[0]: err}, nil
@@ -451,6 +463,10 @@ func (s *Session) fetchMeta(ctx context.Context, uids []uint32) (metas map[uint3
 		}
 		maps.Copy(metas, m)
 		maps.Copy(refusals, r)
+	}
+	if len(refusals) == len(uids) {
+		// Not one message answered, even alone: see fetchBodies.
+		return nil, nil, fmt.Errorf("fetch sizes: %w: %s refused all %d messages, each alone too: %w", ErrUnavailable, s.account.Host, len(uids), err)
 	}
 	return metas, refusals, nil
 }
@@ -478,28 +494,91 @@ func (s *Session) fetchBodies(ctx context.Context, uids []uint32, metas map[uint
 		m := metas[u]
 		return fn(FetchedMessage{UID: u, Size: m.size, InternalDate: m.date, Err: why})
 	}
-	if refusal != nil && len(uids) > 1 {
-		s.log.Warn("imap fetch refused; asking for each message alone", "what", "bodies", "messages", len(uids)-len(delivered), "err", refusal)
-	}
+	var missing []uint32
 	for _, u := range uids {
-		switch {
-		case delivered[u]:
-		case refusal == nil:
-			// The server listed the message's size a moment ago.
-			if err := notServed(u, fmt.Errorf("%w: it answered the FETCH without it", ErrNotServed)); err != nil {
+		if !delivered[u] {
+			missing = append(missing, u)
+		}
+	}
+	switch {
+	case len(missing) == 0:
+		return nil
+	case refusal == nil:
+		// An OK without some of them: gone since their sizes were
+		// listed, or not served.
+		gone, err := s.gone(ctx, missing)
+		if err != nil {
+			return err
+		}
+		for _, u := range missing {
+			if gone[u] {
+				s.log.Debug("imap fetch: message gone", "uid", u)
+			} else if err := notServed(u, fmt.Errorf("%w: it answered the FETCH without it", ErrNotServed)); err != nil {
 				return err
 			}
-		case len(uids) == 1:
-			if err := notServed(u, fmt.Errorf("%w: it answered %w", ErrNotServed, refusal)); err != nil {
-				return err
-			}
-		default:
-			if err := s.fetchBodies(ctx, []uint32{u}, metas, fn); err != nil {
+		}
+		return nil
+	case overQuota(refusal):
+		return s.fail(ctx, "fetch", refusal)
+	case len(uids) == 1:
+		return notServed(uids[0], fmt.Errorf("%w: it answered %w", ErrNotServed, refusal))
+	}
+	s.log.Warn("imap fetch refused; asking for each message alone", "what", "bodies", "messages", len(missing), "err", refusal)
+	alone := map[uint32]error{}
+	for _, u := range missing {
+		r, err := s.fetchBodiesOnce(ctx, []uint32{u}, metas, delivered, fn)
+		if err != nil {
+			return err
+		}
+		if r != nil && overQuota(r) {
+			return s.fail(ctx, "fetch", r)
+		}
+		if r != nil {
+			alone[u] = r
+		} else if !delivered[u] {
+			alone[u] = errors.New("it answered the FETCH without it")
+		}
+	}
+	if len(alone) == len(uids) {
+		// Not one message served, even alone: the server's trouble, not
+		// theirs. Fail the sweep (the position stays) rather than count
+		// attempts against every message.
+		return fmt.Errorf("fetch: %w: %s refused all %d messages, each alone too: %w", ErrUnavailable, s.account.Host, len(uids), refusal)
+	}
+	for _, u := range missing {
+		if why := alone[u]; why != nil {
+			if err := notServed(u, fmt.Errorf("%w: %w", ErrNotServed, why)); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// gone returns which of uids no longer exist in the selected mailbox.
+func (s *Session) gone(ctx context.Context, uids []uint32) (map[uint32]bool, error) {
+	data, err := s.client.UIDSearch(&imap.SearchCriteria{UID: []imap.UIDSet{uidSet(uids...)}}, nil).Wait()
+	if err != nil {
+		return nil, s.fail(ctx, "search uids", err)
+	}
+	there := map[uint32]bool{}
+	for _, u := range data.AllUIDs() {
+		there[uint32(u)] = true
+	}
+	gone := map[uint32]bool{}
+	for _, u := range uids {
+		gone[u] = !there[u]
+	}
+	return gone, nil
+}
+
+// overQuota reports whether err is the server refusing for the account's
+// use of it (Gmail's "[OVERQUOTA] Account exceeded command or bandwidth
+// limits", [THROTTLED]): every message would be refused alike, so asking
+// for them one by one would only make it worse.
+func overQuota(err error) bool {
+	var ie *imap.Error
+	return errors.As(err, &ie) && (ie.Code == "OVERQUOTA" || ie.Code == "THROTTLED")
 }
 
 // fetchBodiesOnce is one UID FETCH of the bodies of uids; it marks each
@@ -767,6 +846,8 @@ func (s *Session) fail(ctx context.Context, op string, err error) error {
 	}
 	var ie *imap.Error
 	switch {
+	case notConnected(err):
+		return &AuthError{Host: s.account.Host, Mechanism: op + " after login", Response: imapErrorText(asIMAPError(err)), Hint: notConnectedHint}
 	case isUnavailable(err):
 		return fmt.Errorf("%s: %w: %s said: %w", op, ErrUnavailable, s.account.Host, err)
 	case !errors.As(err, &ie):

@@ -984,6 +984,69 @@ func TestFetchNotServed(t *testing.T) {
 	}
 }
 
+// TestFetchServerRefusesAll checks that a server refusing every FETCH,
+// for the account (Gmail's "[OVERQUOTA] Account exceeded command or
+// bandwidth limits") or while a backend is down, fails the fetch rather
+// than reporting every message as one it cannot serve, which would count
+// an attempt against each and, after a few sweeps, give them all up.
+func TestFetchServerRefusesAll(t *testing.T) {
+	for _, code := range []imap.ResponseCode{"OVERQUOTA", imap.ResponseCodeUnavailable} {
+		t.Run(string(code), func(t *testing.T) {
+			ts := newTestServer(t, testServerOptions{fetchCode: code})
+			for i := range 5 {
+				ts.add("INBOX", imapTestMessage("LinkedIn <invitations@linkedin.com>", fmt.Sprintf("Person %d wants to connect", i),
+					fmt.Sprintf("inv%d@linkedin.com", i), "Hello\r\n"))
+			}
+			ctx := context.Background()
+			s := dialTest(t, ts.account(t), DialOptions{})
+			if _, err := s.Select(ctx, "INBOX"); err != nil {
+				t.Fatal(err)
+			}
+			reported := 0
+			err := s.Fetch(ctx, []uint32{1, 2, 3, 4, 5}, func(m FetchedMessage) error { reported++; return nil })
+			if !errors.Is(err, ErrUnavailable) || reported != 0 {
+				t.Fatalf("Fetch = %v after reporting %d messages; want ErrUnavailable and none reported", err, reported)
+			}
+			// Over quota, asking again message by message would only
+			// make it worse.
+			want := 6
+			if code == "OVERQUOTA" {
+				want = 1
+			}
+			if n := ts.count("FETCH refused"); n != want {
+				t.Errorf("%d body FETCHes sent, want %d", n, want)
+			}
+		})
+	}
+}
+
+// TestFetchVanished checks that a message expunged by another client
+// between its size and its body is taken for gone, not reported as one the
+// server would not send.
+func TestFetchVanished(t *testing.T) {
+	ts := newTestServer(t, testServerOptions{vanish: map[uint32]bool{2: true}})
+	for i := range 3 {
+		ts.add("INBOX", imapTestMessage("LinkedIn <invitations@linkedin.com>", fmt.Sprintf("Person %d wants to connect", i),
+			fmt.Sprintf("inv%d@linkedin.com", i), "Hello\r\n"))
+	}
+	ctx := context.Background()
+	s := dialTest(t, ts.account(t), DialOptions{})
+	if _, err := s.Select(ctx, "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	var got []uint32
+	err := s.Fetch(ctx, []uint32{1, 2, 3}, func(m FetchedMessage) error {
+		if m.Err != nil {
+			t.Errorf("uid %d reported: %v", m.UID, m.Err)
+		}
+		got = append(got, m.UID)
+		return nil
+	})
+	if err != nil || !slices.Equal(got, []uint32{1, 3}) {
+		t.Errorf("Fetch = %v, delivered %v; want 1 and 3, and 2 left out as gone", err, got)
+	}
+}
+
 // TestServerUnavailable checks that a server saying it cannot serve now
 // (NO [UNAVAILABLE]: over its connection limit, a backend down) is told
 // from a refused password and from a mistake in the config: the error is
@@ -1014,9 +1077,15 @@ func TestServerUnavailable(t *testing.T) {
 		}
 	})
 	t.Run("exchange", func(t *testing.T) {
-		err := &imap.Error{Type: imap.StatusResponseTypeBad, Text: "User is authenticated but not connected."}
-		if !isUnavailable(err) {
-			t.Errorf("Exchange's %q not taken for a server that cannot serve now", err.Text)
+		// Mostly a problem of the account (a token for another user, an
+		// app without access to the mailbox): a refused login with a
+		// hint, not a busy server.
+		ts := newTestServer(t, testServerOptions{selectBad: "User is authenticated but not connected."})
+		s := dialTest(t, ts.account(t), DialOptions{})
+		_, err := s.Select(ctx, "INBOX")
+		var ae *AuthError
+		if !errors.Is(err, ErrAuth) || !errors.As(err, &ae) || !strings.Contains(ae.Hint, "FullAccess") || errors.Is(err, ErrUnavailable) {
+			t.Fatalf("select answered %q: %v; want an AuthError with the mailbox-access hint", "User is authenticated but not connected.", err)
 		}
 	})
 	t.Run("nonexistent mailbox", func(t *testing.T) {

@@ -267,8 +267,9 @@ func (s *memSession) Login(username, password string) error {
 func (s *memSession) Select(name string, o *imap.SelectOptions) (*imap.SelectData, error) {
 	data, err := s.UserSession.Select(name, o)
 	s.srv.mu.Lock()
-	defer s.srv.mu.Unlock()
-	if err == nil && s.srv.noKeywords {
+	noKeywords := s.srv.noKeywords
+	s.srv.mu.Unlock()
+	if err == nil && noKeywords {
 		data.PermanentFlags = slices.DeleteFunc(slices.Clone(data.PermanentFlags), func(f imap.Flag) bool { return f == imap.FlagWildcard })
 	}
 	return data, err
@@ -287,11 +288,10 @@ func (s *memSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *ima
 		if set, ok := numSet.(imap.UIDSet); ok {
 			nums, _ := set.Nums()
 			s.srv.mu.Lock()
-			defer s.srv.mu.Unlock()
-			for _, u := range nums {
-				if s.srv.refuse[uint32(u)] {
-					return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeUnavailable, Text: "UID FETCH Server error - Please try again later"}
-				}
+			refused := slices.ContainsFunc(nums, func(u imap.UID) bool { return s.srv.refuse[uint32(u)] })
+			s.srv.mu.Unlock()
+			if refused {
+				return &imap.Error{Type: imap.StatusResponseTypeNo, Code: imap.ResponseCodeUnavailable, Text: "UID FETCH Server error - Please try again later"}
 			}
 		}
 	}

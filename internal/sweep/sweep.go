@@ -746,7 +746,11 @@ func sameMailbox(a, b string) bool {
 func fatal(ctx context.Context, err error) bool {
 	return ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
 		errors.Is(err, inbox.ErrTimeout) || errors.Is(err, net.ErrClosed) ||
-		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		// The connection broke, or the server said it cannot serve now:
+		// the next commands would fare no better, and a refusal is no
+		// answer to "is the message there?".
+		errors.Is(err, inbox.ErrSession) || errors.Is(err, inbox.ErrUnavailable)
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -495,6 +495,34 @@ func TestMessageNotServed(t *testing.T) {
 	}
 }
 
+// A server that refuses every FETCH (a backend down) fails the sweep, so
+// that the scheduler's next run tries again: no message is counted as
+// unreadable (three such sweeps would give them all up) and the position
+// stays where it was.
+func TestServerRefusesEveryFetch(t *testing.T) {
+	ms := newMemServer(t)
+	uids := []uint32{ms.deliver("INBOX", fixture(t, fx2011)), ms.deliver("INBOX", fixture(t, fx2022)), ms.deliver("INBOX", fixture(t, fx2025))}
+	ms.mu.Lock()
+	ms.refuse = map[uint32]bool{uids[0]: true, uids[1]: true, uids[2]: true}
+	ms.mu.Unlock()
+	o := memOptions(t, ms, "INBOX")
+	for range 4 {
+		_, entries, err := tryRun(t, o)
+		if !errors.Is(err, inbox.ErrUnavailable) || len(kinds(entries, report.KindError)) != 0 {
+			t.Fatalf("sweep: %v with %d error entries; want ErrUnavailable and no message reported", err, len(kinds(entries, report.KindError)))
+		}
+	}
+	if pos, err := openStore(t, o.StoreDir).Position("mem", "INBOX"); err != nil || pos.LastUID != 0 {
+		t.Errorf("position %+v, %v; want none yet", pos, err)
+	}
+	ms.mu.Lock()
+	ms.refuse = nil
+	ms.mu.Unlock()
+	if sum, _ := run(t, o); sum.New != 3 || sum.Errors != 0 {
+		t.Errorf("sweep once the server serves again: %+v, want all 3 decided", sum)
+	}
+}
+
 // A mailbox that stores no keywords (Exchange's PERMANENTFLAGS have no
 // \*) gets no keyword steps, and the summary says which keywords were
 // left out, so that a user of the default, keywords-only actions learns
