@@ -939,16 +939,8 @@ func TestFetchNotServed(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			const n, badIndex = 300, 270 // the bad one is in the second chunk
-			ts := newTestServer(t, tc.opts(badIndex+1))
-			for i := range n {
-				ts.add("INBOX", imapTestMessage("LinkedIn <invitations@linkedin.com>", fmt.Sprintf("Person %d wants to connect", i),
-					fmt.Sprintf("inv%d@linkedin.com", i), "Hello\r\n"))
-			}
+			_, s := invitationSession(t, tc.opts(badIndex+1), n)
 			ctx := context.Background()
-			s := dialTest(t, ts.account(t), DialOptions{})
-			if _, err := s.Select(ctx, "INBOX"); err != nil {
-				t.Fatal(err)
-			}
 			uids := make([]uint32, n)
 			for i := range uids {
 				uids[i] = uint32(i + 1)
@@ -984,6 +976,23 @@ func TestFetchNotServed(t *testing.T) {
 	}
 }
 
+// invitationSession starts a test server with opts holding n invitation
+// messages (UIDs 1 to n) and returns it with a session that selected its
+// INBOX.
+func invitationSession(t *testing.T, opts testServerOptions, n int) (*testServer, *Session) {
+	t.Helper()
+	ts := newTestServer(t, opts)
+	for i := range n {
+		ts.add("INBOX", imapTestMessage("LinkedIn <invitations@linkedin.com>", fmt.Sprintf("Person %d wants to connect", i),
+			fmt.Sprintf("inv%d@linkedin.com", i), "Hello\r\n"))
+	}
+	s := dialTest(t, ts.account(t), DialOptions{})
+	if _, err := s.Select(context.Background(), "INBOX"); err != nil {
+		t.Fatal(err)
+	}
+	return ts, s
+}
+
 // TestFetchServerRefusesAll checks that a server refusing every FETCH,
 // for the account (Gmail's "[OVERQUOTA] Account exceeded command or
 // bandwidth limits") or while a backend is down, fails the fetch rather
@@ -992,16 +1001,8 @@ func TestFetchNotServed(t *testing.T) {
 func TestFetchServerRefusesAll(t *testing.T) {
 	for _, code := range []imap.ResponseCode{"OVERQUOTA", imap.ResponseCodeUnavailable} {
 		t.Run(string(code), func(t *testing.T) {
-			ts := newTestServer(t, testServerOptions{fetchCode: code})
-			for i := range 5 {
-				ts.add("INBOX", imapTestMessage("LinkedIn <invitations@linkedin.com>", fmt.Sprintf("Person %d wants to connect", i),
-					fmt.Sprintf("inv%d@linkedin.com", i), "Hello\r\n"))
-			}
+			ts, s := invitationSession(t, testServerOptions{fetchCode: code}, 5)
 			ctx := context.Background()
-			s := dialTest(t, ts.account(t), DialOptions{})
-			if _, err := s.Select(ctx, "INBOX"); err != nil {
-				t.Fatal(err)
-			}
 			reported := 0
 			err := s.Fetch(ctx, []uint32{1, 2, 3, 4, 5}, func(m FetchedMessage) error { reported++; return nil })
 			if !errors.Is(err, ErrUnavailable) || reported != 0 {
@@ -1024,16 +1025,8 @@ func TestFetchServerRefusesAll(t *testing.T) {
 // between its size and its body is taken for gone, not reported as one the
 // server would not send.
 func TestFetchVanished(t *testing.T) {
-	ts := newTestServer(t, testServerOptions{vanish: map[uint32]bool{2: true}})
-	for i := range 3 {
-		ts.add("INBOX", imapTestMessage("LinkedIn <invitations@linkedin.com>", fmt.Sprintf("Person %d wants to connect", i),
-			fmt.Sprintf("inv%d@linkedin.com", i), "Hello\r\n"))
-	}
+	_, s := invitationSession(t, testServerOptions{vanish: map[uint32]bool{2: true}}, 3)
 	ctx := context.Background()
-	s := dialTest(t, ts.account(t), DialOptions{})
-	if _, err := s.Select(ctx, "INBOX"); err != nil {
-		t.Fatal(err)
-	}
 	var got []uint32
 	err := s.Fetch(ctx, []uint32{1, 2, 3}, func(m FetchedMessage) error {
 		if m.Err != nil {
