@@ -80,7 +80,7 @@ func parse(data []byte) (Message, error) {
 		return msg, fmt.Errorf("malformed header section: %w", err)
 	}
 	fillHeader(&msg, e.Header)
-	if !isLinkedInAddress(msg.From) {
+	if !isLinkedInAddress(msg.From) || notInvitationByHeader(msg) {
 		return msg, ErrNotInvitation
 	}
 	if err != nil && message.IsUnknownEncoding(err) {

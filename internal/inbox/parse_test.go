@@ -593,3 +593,28 @@ func TestMessageIDWithoutControls(t *testing.T) {
 		}
 	}
 }
+
+// TestNotInvitationByHeader checks that a notice the header already
+// tells apart (an acceptance's template, an invitation to follow a page)
+// is reported as no invitation without its body being read: a broken
+// body does not make it an error.
+func TestNotInvitationByHeader(t *testing.T) {
+	broken := "\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: x-squeezed\r\n\r\nMarco has accepted your invitation\r\n"
+	for _, tc := range []struct{ name, header string }{
+		{"acceptance template", "X-LinkedIn-Template: accept_invite_04\r\nSubject: Marco has accepted your invitation"},
+		{"acceptance subject, other template", "X-LinkedIn-Template: email_notification_01\r\nSubject: Marco has accepted your invitation"},
+		{"page invitation", "Subject: Ana Lima invited you to follow Globex"},
+	} {
+		raw := "From: LinkedIn <invitations@linkedin.com>\r\nMessage-ID: <n1@linkedin.com>\r\nMIME-Version: 1.0\r\n" + tc.header + broken
+		msg, err := ParseBytes([]byte(raw))
+		if !errors.Is(err, ErrNotInvitation) || msg.MessageID != "n1@linkedin.com" {
+			t.Errorf("%s: %v (Message-ID %q), want ErrNotInvitation with the header read", tc.name, err, msg.MessageID)
+		}
+	}
+	// Without a template in the header, the body's links may name one: the
+	// body is read, and a broken one is an error.
+	raw := "From: LinkedIn <invitations@linkedin.com>\r\nMessage-ID: <n2@linkedin.com>\r\nMIME-Version: 1.0\r\nSubject: Marco has accepted your invitation" + broken
+	if _, err := ParseBytes([]byte(raw)); err == nil || errors.Is(err, ErrNotInvitation) {
+		t.Errorf("acceptance subject without a template, broken body: %v, want the body's error", err)
+	}
+}
