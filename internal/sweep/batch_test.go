@@ -107,3 +107,21 @@ func TestApplyCannotMove(t *testing.T) {
 		t.Errorf("INBOX holds %d messages after --apply, want all 6", n)
 	}
 }
+
+// TestApplyBatchFitsCommandLine keeps a batch's UID set, at the longest
+// (every UID ten digits, none adjacent), under the 8,000 bytes inbox
+// keeps a command line to: ApplyBatch names every UID of the batch in
+// one UID STORE, COPY or MOVE.
+func TestApplyBatchFitsCommandLine(t *testing.T) {
+	uids := make([]uint32, applyBatch)
+	for i := range uids {
+		uids[i] = 4294967295 - uint32(2*i)
+	}
+	set := imap.UIDSetNum()
+	for _, u := range uids {
+		set.AddNum(imap.UID(u))
+	}
+	if n := len(set.String()); n > 8000 {
+		t.Errorf("a batch of %d scattered ten-digit UIDs makes a %d-byte UID set, over 8,000", applyBatch, n)
+	}
+}
