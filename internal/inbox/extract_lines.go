@@ -145,7 +145,8 @@ func plausibleNameShape(text string) bool {
 	if text == "" || len(text) > 100 || moreFields(text, 8) {
 		return false
 	}
-	return !nameDisallowedIn(text) && (!strings.HasSuffix(text, ".") || strings.HasSuffix(text, "Jr.") || strings.HasSuffix(text, "Sr."))
+	return !nameDisallowedIn(text) && (!strings.HasSuffix(text, ".") || strings.HasSuffix(text, "Jr.") || strings.HasSuffix(text, "Sr.")) &&
+		!badgeLine(text)
 }
 
 // moreFields reports whether len(strings.Fields(s)) > n, without

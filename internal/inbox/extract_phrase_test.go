@@ -61,7 +61,8 @@ func oraclePlausibleName(text string) bool {
 	if oracleIsActionLabel(text) || oracleIsStructural(text) || oracleAnyMatch(phrases().greetings, text) || oracleMutualCount(text) != nil {
 		return false
 	}
-	return strings.IndexFunc(text, isLetter) >= 0
+	// badgeLine has no regexp twin: TestBadgeLine checks it.
+	return strings.IndexFunc(text, isLetter) >= 0 && !badgeLine(text)
 }
 
 func oracleMutualCount(text string) *int {

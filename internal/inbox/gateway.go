@@ -74,6 +74,13 @@ func unwrapOnce(href string) (string, bool) {
 		inner = wrappedParam(rest, "u")
 	case host == "url.avanan.click", host == "protect.checkpoint.com":
 		inner = checkPointV2(rest)
+	case googleHost(host) && hasPrefixASCIIFold(rest, "/url?"):
+		// https://www.google.com/url?q=<escaped>&sa=D&ust=...&usg=...: a
+		// link that passed through Google Groups, Docs or a Gmail
+		// forward.
+		if inner = wrappedParam(rest, "q"); inner == "" {
+			inner = wrappedParam(rest, "url")
+		}
 	case host == "secure-web.cisco.com":
 		// https://secure-web.cisco.com/<token>/<escaped>
 		_, after, found := strings.Cut(strings.TrimPrefix(rest, "/"), "/")
@@ -395,4 +402,21 @@ func containsWord(s, w string) bool {
 
 func isWordRune(r rune) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// googleHost reports whether host is Google's search host, www.google.com
+// or a country's (www.google.co.uk, google.de), whose /url redirects.
+func googleHost(host string) bool {
+	host = strings.TrimPrefix(host, "www.")
+	rest, ok := strings.CutPrefix(host, "google.")
+	if !ok || rest == "" {
+		return false
+	}
+	// "com", "de", "co.uk", "com.au": one or two short labels.
+	for _, label := range strings.Split(rest, ".") {
+		if len(label) < 2 || len(label) > 3 {
+			return false
+		}
+	}
+	return strings.Count(rest, ".") <= 1
 }

@@ -97,6 +97,14 @@ func TestUnwrapLink(t *testing.T) {
 			"https://protect.checkpoint.com/v2/___https://www.linkedin.com/in/jane/___.YXAzOmFjbWU6YTpvOjFh",
 			"https://www.linkedin.com/in/jane/"},
 		{"avanan without an end", "https://url.avanan.click/v2/___https://www.linkedin.com/in/jane/", "https://url.avanan.click/v2/___https://www.linkedin.com/in/jane/"},
+		{"google redirect",
+			"https://www.google.com/url?q=https%3A%2F%2Fwww.linkedin.com%2Fcomm%2Fin%2Fjane-doe-4b2a1%3FmidToken%3DAQH%26trk%3Deml-email_m2m_invite_single_01-hero-1-prof~cta&sa=D&source=editors&ust=1700000000000000&usg=AOvVaw0abc",
+			wrappedProfile},
+		{"google redirect, a country's host and url=",
+			"https://www.google.co.uk/url?sa=t&url=https%3A%2F%2Fwww.linkedin.com%2Fin%2Fjane%2F&usg=AOvVaw0abc",
+			"https://www.linkedin.com/in/jane/"},
+		{"google search is not a redirect", "https://www.google.com/search?q=https%3A%2F%2Fwww.linkedin.com%2F", "https://www.google.com/search?q=https%3A%2F%2Fwww.linkedin.com%2F"},
+		{"a host that only starts like google's", "https://google.evil.example/url?q=https%3A%2F%2Fwww.linkedin.com%2F", "https://google.evil.example/url?q=https%3A%2F%2Fwww.linkedin.com%2F"},
 		{"mimecast is opaque", "https://protect-eu.mimecast.com/s/AbCdEfGhIjK?domain=linkedin.com", "https://protect-eu.mimecast.com/s/AbCdEfGhIjK?domain=linkedin.com"},
 		{"user info is not the host", "https://urldefense.com@evil.example/v3/__https://www.linkedin.com/in/x/__;!!a$", "https://urldefense.com@evil.example/v3/__https://www.linkedin.com/in/x/__;!!a$"},
 
@@ -181,6 +189,7 @@ func FuzzUnwrapLink(f *testing.F) {
 	f.Add("https://urldefense.com/v3/__https://www.linkedin.com/in/jane/**Ax=1__;Pz8!!ACWV5N9M2RV99hQ!abc$")
 	f.Add("https://eu-central-1.protection.sophos.com?u=aHR0cHM6Ly93d3cubGlua2VkaW4uY29tLw&d=x")
 	f.Add("https://secure-web.cisco.com/tok/https%3A%2F%2Fx")
+	f.Add("https://www.google.com/url?q=https%3A%2F%2Fwww.linkedin.com%2Fin%2Fjane%2F&sa=D")
 	f.Add("https://protect2.fireeye.com/v1/url?k=1&q=1&e=2&u=https%3A%2F%2Fwww.linkedin.com%2Fin%2Fjane%2F")
 	f.Add("https://protect2.fireeye.com/url?k=1&u=https://www.linkedin.com/in/jane/?a=1&b=2#c")
 	f.Add("https://clicktime.symantec.com/15sLz?h=x=&u=https%3A%2F%2Fwww.linkedin.com%2F")

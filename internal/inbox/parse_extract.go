@@ -813,6 +813,12 @@ func readInfo(d *doc, inv *Invitation, n, a int, used map[int]bool) []string {
 	var extras []string
 	for i := n + 1; i < len(L) && i < a+1; i++ {
 		l := L[i]
+		if badgeLine(l.text) {
+			// "She/Her", "2nd", "Premium", perhaps in the name's link: not
+			// the headline.
+			used[i] = true
+			continue
+		}
 		if l.href != "" || (d.isText && l.blank()) {
 			break
 		}
@@ -939,7 +945,7 @@ func readNote(d *doc, ctx *msgContext, lo, a, n int, cardName bool, used map[int
 				cur = nil
 			}
 			continue
-		case l.href != "", used[i], d.structural(i), l.text == ctx.subject:
+		case l.href != "", used[i], d.structural(i), l.text == ctx.subject, badgeLine(l.text):
 			continue
 		case ctx.recipient != "" && sameName(l.text, ctx.recipient):
 			continue
