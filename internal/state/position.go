@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // Position is how far the sweeps got in one mailbox of one account.
@@ -14,6 +16,29 @@ type Position struct {
 	// LastUID is the highest UID handled: a sweep needs only UIDs above it.
 	LastUID uint32    `json:"last_uid"`
 	Updated time.Time `json:"updated"`
+	// Recheck lists the UID ranges a sweep searched whose search must be
+	// repeated: a server's search index (Gmail's, Exchange's) may not
+	// hold a message yet when the message already has its UID, so the
+	// first search can miss it. See Window.
+	Recheck []Span `json:"recheck,omitempty"`
+	// Seen holds the candidates already fetched within Recheck's ranges,
+	// which a repeated search finds again and the sweep must not fetch
+	// twice.
+	Seen []uint32 `json:"seen,omitempty"`
+}
+
+// Span is a range of UIDs, From to To, a sweep searched at At.
+type Span struct {
+	From uint32    `json:"from"`
+	To   uint32    `json:"to"`
+	At   time.Time `json:"at"`
+}
+
+// Window is what a sweep records of the searches to repeat: the ranges
+// still to search again and the candidates in them already fetched.
+type Window struct {
+	Recheck []Span
+	Seen    []uint32
 }
 
 // Known reports whether the mailbox was swept before.
@@ -65,12 +90,42 @@ func (t *Tx) SetPosition(account, mailbox string, uidValidity, lastUID uint32) e
 	if err != nil {
 		return err
 	}
+	p := Position{UIDValidity: uidValidity, LastUID: lastUID, Updated: t.s.now().UTC()}
 	if old.Known() && old.UIDValidity != uidValidity {
 		if err := t.dropErrors(acct, mailbox, old.UIDValidity); err != nil {
 			return err
 		}
+	} else {
+		p.Recheck, p.Seen = old.Recheck, old.Seen
 	}
-	v, err := json.Marshal(Position{UIDValidity: uidValidity, LastUID: lastUID, Updated: t.s.now().UTC()})
+	return t.putPosition(acct, account, mailbox, p)
+}
+
+// SetWindow records the searches to repeat in account's mailbox, whose
+// UIDVALIDITY is uidValidity, replacing those recorded before. It leaves
+// LastUID as it is. The position must be under uidValidity already (set
+// it first, in the same transaction): UIDs of another UIDVALIDITY name
+// other messages.
+func (t *Tx) SetWindow(account, mailbox string, uidValidity uint32, w Window) error {
+	p, err := t.Position(account, mailbox)
+	if err != nil {
+		return err
+	}
+	if !p.Continues(uidValidity) {
+		return fmt.Errorf("account %q mailbox %q: window for UIDVALIDITY %d, but the position is under %d",
+			account, mailbox, uidValidity, p.UIDValidity)
+	}
+	p.Recheck, p.Seen = w.Recheck, w.Seen
+	p.Updated = t.s.now().UTC()
+	acct, err := t.account(account, true)
+	if err != nil {
+		return err
+	}
+	return t.putPosition(acct, account, mailbox, p)
+}
+
+func (t *Tx) putPosition(acct *bolt.Bucket, account, mailbox string, p Position) error {
+	v, err := json.Marshal(p)
 	if err != nil {
 		return err
 	}

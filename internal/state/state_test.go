@@ -979,3 +979,41 @@ func TestReminderOfInvitationWithoutMessageID(t *testing.T) {
 		t.Errorf("ReminderOf = %q, want the invitation's source %q", rem.ReminderOf, want)
 	}
 }
+
+// TestWindow keeps the searches to repeat with the position: a later
+// SetPosition under the same UIDVALIDITY keeps them, a new UIDVALIDITY
+// drops them (their UIDs name other messages), and a window cannot be
+// recorded under a UIDVALIDITY the position is not under.
+func TestWindow(t *testing.T) {
+	s := newStore(t, t.TempDir())
+	at := t0.UTC()
+	w := Window{Recheck: []Span{{From: 91, To: 100, At: at}}, Seen: []uint32{93, 97}}
+	err := s.Update(func(tx *Tx) error {
+		if err := tx.SetPosition(acct, "INBOX", 7, 100); err != nil {
+			return err
+		}
+		return tx.SetWindow(acct, "INBOX", 7, w)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := newStore(t, s.Dir()).Position(acct, "INBOX")
+	if err != nil || p.LastUID != 100 || !slices.Equal(p.Recheck, w.Recheck) || !slices.Equal(p.Seen, w.Seen) {
+		t.Fatalf("Position = %+v, %v; want LastUID 100 and window %+v", p, err, w)
+	}
+	if err := s.SetPosition(acct, "INBOX", 7, 120); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := s.Position(acct, "INBOX"); p.LastUID != 120 || !slices.Equal(p.Recheck, w.Recheck) || !slices.Equal(p.Seen, w.Seen) {
+		t.Errorf("after SetPosition(7, 120): Position = %+v, want the window kept", p)
+	}
+	if err := s.Update(func(tx *Tx) error { return tx.SetWindow(acct, "INBOX", 9, w) }); err == nil {
+		t.Errorf("SetWindow under UIDVALIDITY 9 while the position is under 7 = nil, want an error")
+	}
+	if err := s.SetPosition(acct, "INBOX", 9, 5); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := s.Position(acct, "INBOX"); p.LastUID != 5 || p.Recheck != nil || p.Seen != nil {
+		t.Errorf("after a new UIDVALIDITY: Position = %+v, want no window", p)
+	}
+}

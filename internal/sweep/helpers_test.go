@@ -118,6 +118,30 @@ type memServer struct {
 	refuse map[uint32]bool
 	// noKeywords leaves \* out of PERMANENTFLAGS, as Exchange does.
 	noKeywords bool
+	// unindexed lists UIDs that SEARCH does not find yet, as a search
+	// index that lags behind the mailbox (Gmail's, Exchange's).
+	unindexed map[uint32]bool
+
+	// clock is the sweeps' clock (memOptions), which a test moves on.
+	clock clock
+}
+
+// clock is a clock a test moves on by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 const (
@@ -134,6 +158,7 @@ func newMemServer(t testing.TB) *memServer {
 func newMemServerCaps(t testing.TB, caps imap.CapSet) *memServer {
 	t.Helper()
 	ms := &memServer{t: t, user: imapmemserver.NewUser(memUser, memPassword)}
+	ms.clock.t = time.Now()
 	if err := ms.user.Create("INBOX", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +304,27 @@ func (s *memSession) Search(kind imapserver.NumKind, c *imap.SearchCriteria, o *
 	if len(c.Header) == 0 || c.Header[0].Key != "Message-ID" {
 		s.srv.note("SEARCH")
 	}
-	return s.UserSession.Search(kind, c, o)
+	data, err := s.UserSession.Search(kind, c, o)
+	s.srv.mu.Lock()
+	hidden := s.srv.unindexed
+	s.srv.mu.Unlock()
+	if err != nil || kind != imapserver.NumKindUID || len(hidden) == 0 {
+		return data, err
+	}
+	all, _ := data.All.(imap.UIDSet)
+	nums, _ := all.Nums()
+	var found imap.UIDSet
+	for _, u := range nums {
+		if !hidden[uint32(u)] {
+			found.AddNum(u)
+		}
+	}
+	n, _ := found.Nums()
+	data.All, data.Count, data.Min, data.Max = found, uint32(len(n)), 0, 0
+	if len(n) > 0 {
+		data.Min, data.Max = uint32(n[0]), uint32(n[len(n)-1])
+	}
+	return data, nil
 }
 
 func (s *memSession) Fetch(w *imapserver.FetchWriter, numSet imap.NumSet, o *imap.FetchOptions) error {

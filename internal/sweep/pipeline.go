@@ -14,6 +14,7 @@ import (
 	"github.com/triagehq/triage/internal/inbox"
 	"github.com/triagehq/triage/internal/policy"
 	"github.com/triagehq/triage/internal/reply"
+	"github.com/triagehq/triage/internal/state"
 )
 
 // The fetch pipeline. Parsing and deciding a message costs several times
@@ -146,10 +147,10 @@ func (s *sweeper) parallelism() (workers, window int) {
 // position with the last batch when setPos is set.
 func (s *sweeper) fetch(ctx context.Context, uids []uint32, retry map[uint32]bool, setPos bool, highest uint32) error {
 	if len(uids) == 0 {
-		if !setPos {
+		if !setPos && s.window == nil {
 			return nil
 		}
-		return s.store.SetPosition(s.name, s.acct.Mailbox, s.status.UIDValidity, highest)
+		return s.store.Update(func(tx *state.Tx) error { return s.savePosition(tx, &end{setPos, highest}) })
 	}
 	workers, window := s.parallelism()
 	var (
@@ -257,7 +258,7 @@ func (s *sweeper) fetch(ctx context.Context, uids []uint32, retry map[uint32]boo
 		fetched[p.uid] = true
 		batch = append(batch, p)
 		if len(batch) >= perBatch {
-			if err := s.flush(batch, retry, nil, false, 0); err != nil {
+			if err := s.flush(batch, retry, nil, nil); err != nil {
 				return err
 			}
 			batch = batch[:0]
@@ -320,5 +321,5 @@ recv:
 			forget = append(forget, uid)
 		}
 	}
-	return s.flush(batch, retry, forget, setPos, highest)
+	return s.flush(batch, retry, forget, &end{setPos, highest})
 }

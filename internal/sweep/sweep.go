@@ -8,13 +8,15 @@
 //     sweep of the account runs), logs in and selects the mailbox;
 //  2. it reads the mailbox's position from the store; when UIDVALIDITY
 //     changed, or with Options.All, it starts again from UID 1. When the
-//     mailbox's UIDNEXT shows nothing arrived since the last sweep and no
+//     mailbox's UIDNEXT shows nothing arrived since the last sweep, no
+//     recent range waits to be searched again (recheckFor) and no
 //     unreadable message is due for another try, it sends no SEARCH and
 //     no FETCH at all;
 //  3. otherwise it runs one UID SEARCH (FROM linkedin.com or a subject of
-//     any known invitation subject, above the last UID handled, received
-//     since Options.Since), then fetches the candidates with BODY.PEEK[]
-//     (nothing is marked read), streaming;
+//     any known invitation subject, above the last UID handled or the
+//     start of a recent range to search again, received since
+//     Options.Since), then fetches the candidates not fetched before with
+//     BODY.PEEK[] (nothing is marked read), streaming;
 //  4. it parses each message and decides each new invitation with the
 //     policy, recording a batch of messages in one store transaction. An
 //     invitation already recorded (a reminder, a digest repeating it, a
@@ -104,6 +106,8 @@ type Options struct {
 	// batch and page, when above 0, replace batchSize and openPage (for
 	// tests).
 	batch, page int
+	// now, when set, replaces time.Now (for tests of the recheck window).
+	now func() time.Time
 }
 
 // Summary counts what a Run did.
@@ -229,6 +233,9 @@ func Run(ctx context.Context, o Options, emit func(report.Entry) error) (Summary
 		now:   time.Now,
 		held:  map[string]report.Entry{},
 	}
+	if o.now != nil {
+		s.now = o.now
+	}
 	began := time.Now()
 	sess, err := inbox.Dial(ctx, acct, inbox.DialOptions{Logger: log, Trace: o.Trace})
 	if err != nil {
@@ -262,6 +269,9 @@ type sweeper struct {
 	sess   *inbox.Session
 	status inbox.MailboxStatus
 	sum    Summary
+	// window is the recheck window to record with the position, nil
+	// when it is unchanged.
+	window *state.Window
 
 	// newKeys are the records this run decided, in the order met.
 	newKeys []string
@@ -313,24 +323,40 @@ func (s *sweeper) run(ctx context.Context) error {
 	if st.UIDNext > 0 {
 		highest = max(highest, st.UIDNext-1)
 	}
+	// The search also covers the recent ranges to search again (see
+	// recheck), and leaves out what it finds there that was fetched.
+	var win recheck
+	if continues && !s.o.All {
+		win = newRecheck(pos)
+	}
+	from := win.from(last)
 	var uids []uint32
-	if st.UIDNext == 0 || st.UIDNext-1 > last {
-		if st.UIDNext == 0 || st.UIDNext-1-last >= prepareAbove {
+	if st.UIDNext == 0 || st.UIDNext-1 > last || from < last {
+		if st.UIDNext == 0 || st.UIDNext-1-from >= prepareAbove {
 			// A long search: build the parser's and the policy's
 			// tables meanwhile, on a core the search leaves idle.
 			go prepare()
 		}
 		s.prog.printf("searching %s", mailbox)
-		crit := inbox.SearchCriteria{Subjects: inbox.SearchSubjects(), SinceUID: last, Since: s.o.Since}
+		crit := inbox.SearchCriteria{Subjects: inbox.SearchSubjects(), SinceUID: from, Since: s.o.Since}
 		if uids, err = s.sess.SearchCandidates(ctx, crit); err != nil {
 			return err
 		}
-		s.log.Info("searched", "mailbox", mailbox, "above_uid", last, "candidates", len(uids))
+		var late []uint32
+		uids, late = win.filter(uids, last)
+		s.log.Info("searched", "mailbox", mailbox, "above_uid", from, "candidates", len(uids))
+		if len(late) > 0 {
+			s.log.Warn("the server's search found messages it had missed before (its index was behind)",
+				"mailbox", mailbox, "uids", late)
+		}
 		if len(uids) > 0 {
 			highest = max(highest, uids[len(uids)-1])
 		}
 	} else {
 		s.log.Info("nothing new since the last sweep", "mailbox", mailbox, "last_uid", last)
+	}
+	if next, changed := win.next(uids, last, highest, s.now()); changed {
+		s.window = &next
 	}
 	retry := map[uint32]bool{}
 	for _, pe := range retries {
@@ -356,10 +382,10 @@ func (s *sweeper) run(ctx context.Context) error {
 }
 
 // flush records a batch of parsed messages in one transaction (with it,
-// forgets the parse errors of the messages forget, and records the
-// position when setPos is set), then emits their entries: at once for a
-// dry run, held back until applied otherwise.
-func (s *sweeper) flush(batch []parsed, retry map[uint32]bool, forget []uint32, setPos bool, highest uint32) error {
+// forgets the parse errors of the messages forget, and, for the last
+// batch, records the position and the recheck window), then emits their
+// entries: at once for a dry run, held back until applied otherwise.
+func (s *sweeper) flush(batch []parsed, retry map[uint32]bool, forget []uint32, last *end) error {
 	slices.SortFunc(batch, func(a, b parsed) int { return cmp.Compare(a.uid, b.uid) })
 	var out []keyed
 	err := s.store.Update(func(tx *state.Tx) error {
@@ -375,10 +401,7 @@ func (s *sweeper) flush(batch []parsed, retry map[uint32]bool, forget []uint32, 
 			}
 			out = append(out, entries...)
 		}
-		if setPos {
-			return tx.SetPosition(s.name, s.acct.Mailbox, s.status.UIDValidity, highest)
-		}
-		return nil
+		return s.savePosition(tx, last)
 	})
 	if err != nil {
 		return err
