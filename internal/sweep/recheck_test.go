@@ -65,17 +65,22 @@ func TestRecheckNext(t *testing.T) {
 		seen          []uint32
 		uids          []uint32
 		last, highest uint32
+		most          uint32
 		want          state.Window
 		changed       bool
 	}{
 		{name: "nothing recorded, nothing new"},
 		{name: "new mail: its range is added with what was fetched",
-			last: 30, highest: 40, uids: []uint32{33, 39},
+			last: 30, highest: 40, most: recheckUIDs, uids: []uint32{33, 39},
 			want:    state.Window{Recheck: []state.Span{{From: 31, To: 40, At: t0}}, Seen: []uint32{33, 39}},
 			changed: true},
-		{name: "a first sweep adds only the newest recheckUIDs",
-			last: 0, highest: 100000, uids: []uint32{5, 99990},
-			want:    state.Window{Recheck: []state.Span{{From: 100000 - recheckUIDs + 1, To: 100000, At: t0}}, Seen: []uint32{99990}},
+		{name: "a first sweep adds only the newest firstRecheckUIDs",
+			last: 0, highest: 100000, most: firstRecheckUIDs, uids: []uint32{5, 99990},
+			want:    state.Window{Recheck: []state.Span{{From: 100000 - firstRecheckUIDs + 1, To: 100000, At: t0}}, Seen: []uint32{99990}},
+			changed: true},
+		{name: "a sweep after a long pause adds only the newest recheckUIDs",
+			last: 1000, highest: 1000 + 3*recheckUIDs, most: recheckUIDs, uids: []uint32{1001},
+			want:    state.Window{Recheck: []state.Span{{From: 1000 + 2*recheckUIDs + 1, To: 1000 + 3*recheckUIDs, At: t0}}},
 			changed: true},
 		{name: "a range searched recheckFor after its first search is done, its candidates forgotten",
 			spans: []state.Span{old, recent}, seen: []uint32{12, 25}, last: 30, highest: 30,
@@ -90,7 +95,7 @@ func TestRecheckNext(t *testing.T) {
 			changed: true},
 	} {
 		r := newRecheck(state.Position{Recheck: tc.spans, Seen: tc.seen})
-		got, changed := r.next(tc.uids, tc.last, tc.highest, t0)
+		got, changed := r.next(tc.uids, tc.last, tc.highest, tc.most, t0)
 		if changed != tc.changed || !slices.Equal(got.Recheck, tc.want.Recheck) || !slices.Equal(got.Seen, tc.want.Seen) {
 			t.Errorf("%s: next = %+v, changed %t; want %+v, changed %t", tc.name, got, changed, tc.want, tc.changed)
 		}

@@ -355,7 +355,11 @@ func (s *sweeper) run(ctx context.Context) error {
 	} else {
 		s.log.Info("nothing new since the last sweep", "mailbox", mailbox, "last_uid", last)
 	}
-	if next, changed := win.next(uids, last, highest, s.now()); changed {
+	most := uint32(recheckUIDs)
+	if last == 0 {
+		most = firstRecheckUIDs
+	}
+	if next, changed := win.next(uids, last, highest, most, s.now()); changed {
 		s.window = &next
 	}
 	retry := map[uint32]bool{}
