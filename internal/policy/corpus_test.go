@@ -160,6 +160,27 @@ var noteSets = []noteSet{
 		floor:      0.80,
 		provenance: "held out: first score 83/100 = 83%; only signed stock texts fixed since",
 	},
+	// Blind set 5, no longer blind. Written on 2026-12-08 to a tech lead
+	// (160 notes, 50 of them in German, French, Spanish, Portuguese,
+	// Italian and Dutch) by a session that had read nothing of the
+	// classifier but about 20 lines of note.go's reference and vague
+	// patterns glimpsed on screen. Its first, nearly blind measurement was
+	// 144/160 = 90.0% (non-English notes 42/50). The classifier has not
+	// been tuned on it yet; the floor is the first score minus 3 points.
+	{
+		name:  "blind5",
+		files: []string{"testdata/blind5.tsv"},
+		me: Me{
+			Name:      "Paul Hammant",
+			Role:      "Tech Lead",
+			Companies: []string{"Acme Analytics", "ThoughtWorks"},
+			Topics:    []string{"continuous delivery", "trunk-based development", "Go"},
+			Locations: []string{"London"},
+		},
+		count:      160,
+		floor:      0.87,
+		provenance: "written nearly blind, first score 144/160 = 90.0%",
+	},
 }
 
 // labelledNote is one line of a class<TAB>note file.
