@@ -247,3 +247,43 @@ func BenchmarkClassifyNote(b *testing.B) {
 		ClassifyNote(n.note, false, corpusMe)
 	}
 }
+
+// TestClassifyNoteOtherLanguageOffers pins the sales wording of the other
+// languages added after blind5: the sender's business named through "our"
+// (agency, consultancy, firm, offer, "unserer"), that business as the
+// subject of what it sells ("our agency helps"), supplying people
+// (developers, contractors, profiles), "within N days" and "send you a
+// proposal" in both word orders; and, as negatives, "our team" doing
+// something that is not selling, which stays a note about the recipient's
+// work. The notes were written for this test, not taken from any set.
+func TestClassifyNoteOtherLanguageOffers(t *testing.T) {
+	tests := []struct{ want, note string }{
+		// The sender's business named through "our".
+		{"pitch", "Bonjour Paul, notre agence conçoit des applications mobiles sur mesure. Auriez-vous 20 minutes la semaine prochaine ?"},
+		{"pitch", "Guten Tag, mit unserer Software planen Sie Schichten in Minuten statt Stunden."},
+		{"pitch", "Hola Paul, nuestra consultora moderniza sistemas bancarios. ¿Te puedo enviar una propuesta?"},
+		{"pitch", "Goedemorgen Paul, ons aanbod voor cloudmigraties is deze maand extra scherp."},
+		// The business as the subject of what it sells.
+		{"pitch", "Bonjour Paul, nos consultants accompagnent les équipes data dans leur migration cloud. Puis-je vous envoyer une proposition ?"},
+		{"pitch", "Olá Paul, a nossa empresa oferece auditorias de segurança para startups. Podemos falar 15 minutos?"},
+		{"pitch", "Goedendag Paul, onze organisatie helpt scale-ups met het werven van data-engineers. Zal ik je een offerte sturen?"},
+		// Supplying people, and within N days.
+		{"pitch", "Buongiorno Paul, forniamo sviluppatori Java senior entro 5 giorni. Posso inviarle un preventivo?"},
+		{"pitch", "Hallo Paul, wir vermitteln erfahrene Kotlin-Entwickler innerhalb von 10 Tagen. Darf ich Ihnen einige Profile zusenden?"},
+		{"pitch", "Hi Paul, we're supplying vetted Rust contractors to fintechs across Europe."},
+		// "Our team" and "within N days" that sell nothing.
+		{"personalised", "Bonjour Paul, notre équipe a traduit votre article sur le tail sampling. Merci beaucoup pour ce travail !"},
+		{"personalised", "Hallo Paul, unser Team hat deinen Vortrag über OpenTelemetry gesehen und sofort umgesetzt. Danke für die Inspiration!"},
+		{"personalised", "Hola Paul, nuestro equipo tradujo tu artículo sobre sampling al español. ¡Gracias por compartirlo!"},
+		{"personalised", "Hoi Paul, ons team heeft in 2021 met jullie samengewerkt aan de Kafka-migratie. Leuk om je hier te zien!"},
+		{"generic", "Ciao Paul, mi trasferisco a Bristol entro 3 settimane e mi piacerebbe conoscere la comunità tech locale."},
+		// A proposal of the recipient's own kind (a talk) beside a citation of their work.
+		{"personalised", "Ciao Paul, ho letto il tuo articolo sul tracing: posso inviarti una proposta di talk per il meetup di Leeds?"},
+	}
+	for _, tt := range tests {
+		got, ev := ClassifyNote(tt.note, false, blindMe)
+		if got.String() != tt.want {
+			t.Errorf("ClassifyNote(%q) = %v (%q), want %s", tt.note, got, ev, tt.want)
+		}
+	}
+}
