@@ -328,9 +328,19 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 		f(reference, 2.5, `\b(we met|met you|meeting you|chatted|chatting|spoke|speaking|talked|talking|sat next to|nice to meet|great to meet|good to meet|nice meeting|great meeting|good meeting|bumped into)\b[^.!?]{0,40}\b(at|during|after)\b`),
 		f(reference, 3, `\bwe met\b|\bwe('ve)?\s+(worked|studied|overlapped|spoke|talked|chatted|shared|sat|played|trained|went)\b|\bworked together\b|\boverlapped\b|\b(former|ex-|old)\s?(colleague|classmate|teammate|coworker|co-worker|boss|manager)\b`),
 		f(reference, 1, `\b(conference|meetup|meet-up|summit|hackathon|festival|dinner|kubecon|gophercon|fosdem|devoxx|qcon|re:invent|pycon|devopsdays|dîner|cena|abendessen|conférence|conferencia|konferenz)\b`),
-		f(reference, 3.5, `(?-i)\b([A-Z][a-z]+\s+[A-Z][a-z'’-]+)\b[^.!?]{0,50}\b(suggested|recommended|mentioned|said|told me|introduced|referred|pointed me|thought I|put me in touch)\b`),
+		f(reference, 3.5, `(?-i)\b([A-Z]\p{Ll}+\s+[A-Z][\p{Ll}'’-]+)[^.!?]{0,50}\b(suggested|recommended|mentioned|said|told me|introduced|referred|pointed me|thought I|put me in touch)\b`),
+		// A named person who says, right after the name, something about
+		// the recipient ("Sofia Marques says", "Jan van Dijk tells me"),
+		// and a relative or colleague of the sender's who does ("my cousin
+		// Ravi mentioned").
+		f(reference, 3.5, `(?-i)\b[A-Z]\p{Ll}+(\s+(de|van|von|da|di|del|der|den|du|le|la|dos|das|ten|ter|van der|van den|de la))?\s+[A-Z][\p{Ll}'-]+,?\s+(says|tells me|told me|recommends|suggests|mentions|speaks highly)\b|\b([Mm]y|[Oo]ur)\s+(\w+\s+)?(sister|brother|cousin|friend|colleague|co-worker|coworker|manager|boss|partner|wife|husband|mentor|flatmate|roommate|housemate|teammate|neighbour|neighbor|dad|mum|mom|father|mother|uncle|aunt|son|daughter|ex-colleague)\s+[A-Z]\p{Ll}+(\s+[A-Z][\p{Ll}'-]+)?,?\s+(says|said|suggested|recommended|mentioned|told me|tells me|thinks|thought|introduced|knows you|worked with you|met you|speaks highly)\b`),
 		f(reference, 3.5, `(?-i)\b[A-Z][a-z]+\s+(suggested|recommended|mentioned|told me|introduced us|referred me|pointed me|put us in touch)\b`),
 		f(reference, 3, `\b(introduced us|suggested (that )?I (reach|get|contact)|recommended (that )?I|mutual (friend|colleague|contact) [A-Z])`),
+		// Someone who told the sender about the recipient, in the other
+		// languages: "hat mir empfohlen", "m'a conseillé", "me habló de
+		// ti", "me indicou", "mi ha detto", "raadde me aan"; and "she
+		// says you".
+		f(reference, 3, `\b(hat\s+mir\s+(\S+\s+){0,3}?(empfohlen|vorgeschlagen|geraten)|empfahl\s+mir|von\s+(dir|Ihnen|euch)\s+erzählt|erzählte\s+mir\s+von|m'a\s+(\S+\s+)?(parlé de (vous|toi)|dit que|donné (votre|ton) (nom|contact))|me\s+(dijo que|comentó que|pasó tu (contacto|perfil)|dio tu (nombre|contacto))|me\s+(disse que|passou o seu (contato|contacto))|(ele|ela)\s+disse\s+que|mi\s+ha\s+(detto|consigliato|suggerito|parlato|raccomandato|segnalato|indicato)|raadde\s+(me|mij)\s+aan|heeft\s+(me|mij)\s+(\S+\s+){0,3}?(aangeraden|getipt|verteld|doorverwezen)|(vertelde|zei)\s+(me|mij)|tipte\s+(me|mij)|(he|she|they)\s+(says|said|told me|mentioned)\s+(that\s+)?you)\b|\bm'a\s+(\S+\s+)?(conseillé|recommandé|suggéré|orienté)|\bme\s+(habló|ha hablado|hablaron|recomendó|ha recomendado|sugirió|ha sugerido)|\bme\s+(indicou|recomendou|sugeriu|falou\s+(de|sobre|muito bem de)\s+(você|ti))`),
 		f(reference, 2.5, `\b(fellow|also|both)\b[^.!?]{0,30}\b(alum|alumni|alumnus|alumna|grad|graduate|student)\b|\b(graduated|studied)\s+(from|at)\b|\bclass of\s+\d{4}\b|\bgrad(uate)?\s+here\b`),
 		f(reference, 2.5, `\b(after|before|when|while)\s+you\s+(left|joined|were|led|ran)\b`),
 		f(reference, 3, `\bthanks?\s+(you\s+)?for\s+(your|the)\s+(comment|reply|answer|feedback|review|help|talk|advice|intro|introduction|session)\b|\byou\s+(reviewed|answered|replied|commented|helped|mentored|taught|interviewed|gave)\b`),

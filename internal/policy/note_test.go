@@ -287,3 +287,36 @@ func TestClassifyNoteOtherLanguageOffers(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyNoteReferrals pins the referral families added after
+// blind5: a named person (accents and particles allowed) who says or
+// suggests something about the recipient, a relative or colleague of the
+// sender's who does, and "told me about you" in the other languages. The
+// negatives are a "says" with no person, a platform that "tells me", a
+// colleague named with no referral, and told-me wording that is not about
+// the recipient. The notes were written for this test.
+func TestClassifyNoteReferrals(t *testing.T) {
+	tests := []struct{ want, note string }{
+		{"personalised", "Hi Paul, Tomás Ibáñez says you know everything about feature flags. Could I buy you a coffee?"},
+		{"personalised", "Hey Paul, Jan van Dijk tells me you're moving to Berlin - welcome to the neighbourhood!"},
+		{"personalised", "Hi Paul, Zoë Müller, who ran the SRE meetup, suggested I reach out about flaky tests."},
+		{"personalised", "Hi Paul, my old flatmate Priyanka mentioned you're looking for climbing partners."},
+		{"personalised", "Hallo Paul, Sabine hat mir dein Profil empfohlen, weil ich auch an Feature-Flags arbeite."},
+		{"personalised", "Bonjour Paul, Hélène m'a beaucoup parlé de vous après le salon de Lyon."},
+		{"personalised", "Hola Paul, Andrés me recomendó escribirte por lo de la guía de estilo."},
+		{"personalised", "Oi Paul, o Tiago me indicou você para falar sobre testes de carga."},
+		{"personalised", "Ciao Paul, Marta mi ha consigliato di scriverti per il progetto open source."},
+		{"personalised", "Hoi Paul, Sanne heeft me aangeraden om contact met je op te nemen."},
+		{"generic", "Hi Paul, everyone says networking matters, so here I am. Let's connect!"},
+		{"generic", "Hello Paul, LinkedIn tells me we have 14 mutual connections. Happy to connect!"},
+		{"generic", "Hi Paul, my colleague Sarah and I are both moving into platform engineering. Would be great to connect!"},
+		{"generic", "Hallo Paul, mein Chef hat mir gesagt, ich soll mein Netzwerk erweitern."},
+		{"generic", "Hoi Paul, mijn coach zei dat netwerken belangrijk is, dus bij deze!"},
+	}
+	for _, tt := range tests {
+		got, ev := ClassifyNote(tt.note, false, blindMe)
+		if got.String() != tt.want {
+			t.Errorf("ClassifyNote(%q) = %v (%q), want %s", tt.note, got, ev, tt.want)
+		}
+	}
+}
