@@ -64,6 +64,11 @@ type noteFeature struct {
 	// lead holds lower-case literals one of which every match contains;
 	// when none occurs in the note the regexp is not run. Nil: always run.
 	lead []string
+	// unless, if not nil, drops a match text[start:end] that its context
+	// shows is not this evidence ("so I don't miss the next one" is no
+	// deadline). It sees the whole text, so it can look before and after
+	// the match, which the regexps cannot.
+	unless func(text string, start, end int) bool
 }
 
 // f compiles a feature; patterns are case-insensitive unless they start
@@ -88,6 +93,17 @@ func (ft noteFeature) cta() noteFeature     { ft.role = roleCTA; return ft }
 
 // weakened marks a reference feature as weak evidence (see noteScore.weakRef).
 func (ft noteFeature) weakened() noteFeature { ft.weak = true; return ft }
+
+// except sets the feature's unless.
+func (ft noteFeature) except(unless func(text string, start, end int) bool) noteFeature {
+	ft.unless = unless
+	return ft
+}
+
+// dropped reports whether the match text[start:end] of ft is not evidence.
+func (ft *noteFeature) dropped(text string, start, end int) bool {
+	return (ft.kind == offer && isSelfReportSlow(text[start:end])) || (ft.unless != nil && ft.unless(text, start, end))
+}
 
 // requiredLiterals returns lower-case literals one of which every match
 // of re contains: the most selective set among the parts a match cannot
@@ -199,7 +215,7 @@ func (ft *noteFeature) mayMatch(lower string) bool {
 
 const (
 	contentWords = `post|posts|article|blog|blog post|talk|presentation|keynote|paper|podcast|episode|webinar|session|panel|thread|comment|comments|newsletter|book|video|workshop|course|repo|repository|library|project|pr|pull request|issue|commit|write-?up|series|slides|thesis|research|tweet|toot|answer|cfp|interview|chapter|report|study|demo`
-	audience     = `companies|businesses|brands|founders|coaches|startups|start-ups|teams|professionals|leaders|agencies|entrepreneurs|organi[sz]ations|firms|executives|ctos|ceos|owners|engineers|developers|people|clients|recruiters|marketers`
+	audience     = `companies|businesses|brands|founders|coaches|startups|start-ups|scale-?ups|fintechs|smes|enterprises|retailers|teams|professionals|leaders|agencies|entrepreneurs|organi[sz]ations|firms|executives|ctos|ceos|owners|engineers|developers|people|clients|recruiters|marketers`
 	weekdays     = `monday|tuesday|wednesday|thursday|friday|saturday|sunday`
 	months       = `january|february|march|april|june|july|august|september|october|november|december`
 )
@@ -230,10 +246,13 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 		f(offer, 3, `\b(crypto|bitcoin|btc|forex|binary options|defi|token (sale|launch)|nft|passive income|financial freedom|investment opportunity|investment|investors?|lucrative|returns? of|whitelist|airdrop|trading (signals|platform|account)|work(ing)? from home|business opportunity|earn\s+[$£€]?\d)\b`),
 		f(offer, 1, `\b(are you interested|if you('re| are) interested|let me know if (you('re| are) )?interested|worth a (chat|call|conversation|look)|would you be open to|are you open to|open to (hearing|learning|exploring)|learn more|would you like me to)\b|\binterested\s*\?`).cta(),
 		f(offer, 1, `\b(good|best|convenient)\s+time\s+to\s+(chat|talk|connect|speak|call|meet)\b`).cta(),
-		f(offer, 2, `\b(outsourc\w*|offshore|nearshore|white[\s-]label|dedicated (developers|team|engineers)|staff augmentation|dev shop|development services|seo|ppc|web design|ghostwrit\w*|appointment setting|cold (email|outreach)|recruitment agency|top talent|business owners)\b`).product(),
+		f(offer, 2, `\b(outsourc\w*|offshore|nearshore|white[\s-]label|dedicated (developers|team|engineers)|staff augmentation|dev shop|development services|seo|ppc|web design|ghostwrit\w*|appointment setting|cold (email|outreach)|top talent|business owners)\b`).product(),
+		// A staffing business, unless the sender speaks of their past ("I
+		// used to work at a recruitment agency").
+		f(offer, 2, `\b((recruitment|recruiting|staffing|talent|placement)\s+(agency|agencies|firm|consultancy)|help\s+(you\s+)?fill\s+(them|those|these|your\s+(\w+\s+)?(roles|positions|openings|vacancies|seats)|(\w+\s+)?(roles|positions|openings|vacancies)))\b`).product().except(inPastClause),
 		f(offer, 1.5, `\b(dm|message|text|inbox|whatsapp)\s+me\b|\breply\s+("?[A-Z]+"?|to claim|now)\b|\b(telegram|whatsapp)\b|\bfor busy\b`).cta(),
-		f(offer, 1.5, `\b(are you (the right person|looking (to|for))|is your (website|business|team|company)\b|quick (question|one)\b)`),
-		f(offer, 2, `\b(secure|claim|reserve|book)\s+your\s+(\w+\s+)?(spot|seat|place|slot|session)\b`).cta(),
+		f(offer, 1.5, `\b((are|would|could|might)\s+you(\s+be)?\s+the\s+(right|best)\s+(person|contact)|who('s|\s+is|\s+would\s+be)\s+the\s+(right|best)\s+(person|contact)|are you looking (to|for)|is your (website|business|team|company)\b|quick (question|one)\b)`),
+		f(offer, 2, `\b(secure|claim|reserve|book)\s+your\s+(\w+\s+)?(spot|seat|place|slot|session)\b|\b(reserve|book)\s+(one|a\s+(seat|spot|place|ticket))\s+for\s+you\b|\b(reserve|book)\s+you\s+a\s+(seat|spot|place|ticket)\b`).cta(),
 		// The sender's own product, service or business in the other
 		// languages: "our platform", "our consultancy", "our offer".
 		f(offer, 2.5, `\b(unser(e|er|en|em|es)?\s+(\S+\s+)?(Lösung|Lösungen|Plattform|Software|Agentur|Beratung|Dienstleistung\w*|Angebot|Produkt|Produkte|Service)|wir helfen|nuestr[ao]s?\s+(\S+\s+)?(solución|soluciones|plataforma|servicios?|agencia|producto|productos|consultora|consultoría|oferta|software)|ayudamos a|(notre|nos)\s+(\S+\s+)?(solution|solutions|plateforme|agence|offre|offres|logiciel|produit|produits|cabinet|prestations?|services)|nous aidons|(la\s+|il\s+|i\s+)?nostr[aoie]\s+(\S+\s+)?(soluzione|soluzioni|piattaforma|agenzia|offerta|prodotto|prodotti|servizi|software house|società di consulenza)|aiutiamo|(a\s+|o\s+)?noss[ao]s?\s+(\S+\s+)?(solução|soluções|plataforma|agência|consultora|consultoria|produto|produtos|serviços|oferta|software house)|ajudamos|(ons|onze)\s+(\S+\s+)?(bureau|oplossing|oplossingen|platform|software|product|producten|diensten|dienstverlening|aanbod|consultancy))\b`).product(),
@@ -249,7 +268,7 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 		f(offer, 1, `\b(price|prices|pricing|cost|costs|wholesale|affordable|cheap|complimentary|premium|catalogue|catalog|showroom|early bird|membership|accelerator|mastermind|drop-in replacement|pre-vet\w*|followers|upvote|chiffre d'affaires|pme)\b`),
 		f(offer, 2, `\b(half|fraction of)\s+the\s+(cost|price)\b|\b\d+\s+out\s+of\s+\d+\b|\bwithin\s+\d+\s+(hours|days|weeks)\b|\b\d[\d,.]*\+\s+\w+|\b\d+\s?x\s+(growth|revenue|roi|leads)\b`),
 		f(offer, 1.5, `\b(are you (struggling|tired|spending|losing|still)|struggl\w+ (to|with)|tired of|overpay\w*|pain points?|(feel|feels|feeling|felt)\s+(stuck|overwhelmed|burnt out|burned out))\b`),
-		f(offer, 1.5, `\b(spots? left|ends (today|tomorrow|friday|monday|soon)|last chance|only \d+ (spots|places|seats)|today only|act now|don'?t miss)\b`),
+		f(offer, 1.5, `\b(spots? left|ends (today|tomorrow|friday|monday|soon)|last chance|only \d+ (spots|places|seats)|(seats|spots|places|spaces)\s+(are\s+)?(limited|filling\s+(up\s+)?fast|going fast)|limited\s+(seats|spots|places|spaces)|today only|act now|don'?t miss)\b`),
 		f(offer, 1.5, `\b(losing|wasting)\s+(thousands|millions|money|hours|customers|revenue|deals)\b|\b(your\s+\w+|they|you)\s+(would|will)\s+love\b|\bwe\s+have\s+(a|an)\s+(new\s+)?\w+\s+(that|which)\b|\b(happy|glad)\s+to\s+(send|share|give|set you up)\b|\b(should|can|shall|may)\s+I\s+send\b|\b(high[\s-]yield|family office|confidential information|seeking partners|joint venture)\b`),
 		f(offer, 1, `\b(want (the|more) details|want to see (it|how)|see it in action|fancy a|let'?s talk\b|shall we|request a|visit our|link in (my|the) (profile|bio)|contact us)\b|\bfree\b`).cta(),
 		// The sender as a service provider to a class of people ("I help tech
@@ -298,7 +317,9 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 
 		// Questions and requests about the recipient's own work.
 		f(ask, 3, `\b(include|feature|quote|cite|reference|link to|translate|republish|repost|reuse|use)\s+(\w+\s+){0,1}(your|ur)\s+\w+`),
-		f(ask, 3, `\b(interview|invite|feature|host)\s+you\s+(on|to|as|for|in|at)\b|\bhave you (on|as)\b`),
+		// An invitation to attend the sender's own event ("invite you to
+		// our roundtable") asks nothing about the recipient's work.
+		f(ask, 3, `\b(interview|invite|feature|host)\s+you\s+(on|to|as|for|in|at)\b|\bhave you (on|as)\b`).except(toOwnEvent),
 		f(ask, 1.5, `\b(could|can|would|may|might)\s+(you|I|we)\s+(walk|tell|explain|share|ask|pick your brain|talk|chat|learn|swap|compare|run)\b`),
 		f(ask, 1.5, `\b(how|why|what|which|where|when)\s+(do|does|did|is|are|was|were|would|have|has)\s+(you|your)\b`),
 		f(ask, 1, `\b(how|why|where|when)\s+(you|your)\b`),
@@ -372,6 +393,27 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 		f(vague, 2, `\b(mein(e|em|en)?\s+(berufliches\s+)?(Netzwerk|Kontakte)|vernetzen|(ampliar|expandir|extender|aumentar)\s+(mi|mis|minha|minhas|a minha)\s+(red|rede|contactos|contatos)|mi red|(élargir|agrandir|développer)\s+mon\s+réseau|mon réseau|(ampliare|allargare|espandere)\s+la\s+mia\s+rete|la mia rete|minha rede|conectar|collegarmi|collegarci|restare in contatto|rimanere in contatto|rester en contact|in Kontakt bleiben)\b`),
 	}
 })
+
+// ownEvent is what follows "invite you to" when the invitation is to
+// attend the sender's own event.
+var ownEvent = lazyRegexp(`(?i)^\s+(our|my)\s+(\S+\s+){0,3}?(roundtable|round-table|dinner|breakfast|lunch|drinks|reception|webinar|event|summit|launch|showcase|masterclass|briefing|mixer|happy hour)\b`)
+
+// toOwnEvent reports whether text[start:end], a match of "invite you
+// to", invites the reader to attend the sender's own event.
+func toOwnEvent(text string, start, end int) bool {
+	m := strings.ToLower(text[start:end])
+	return strings.HasPrefix(m, "invite") && strings.HasSuffix(m, "to") && ownEvent().MatchString(text[end:])
+}
+
+// pastSelf is the sender speaking of their past.
+var pastSelf = lazyRegexp(`(?i)\b(used to|previously|formerly|years ago|I was|I worked|we were|back when|ex-|former)\b`)
+
+// inPastClause reports whether the clause before text[start:end] (from the
+// last punctuation or line break) speaks of the sender's past.
+func inPastClause(text string, start, end int) bool {
+	clause := text[strings.LastIndexAny(text[:start], ".,;:!?\n")+1 : start]
+	return matchWords(pastSelf(), clause)
+}
 
 // noteReplacer folds typographic quotes and drops the invisible padding
 // characters LinkedIn's emails carry.
@@ -535,7 +577,7 @@ func scoreSlow(text string, me Me) noteScore {
 		n := 0
 		for _, loc := range findWords(ft.re, text, 8) {
 			m := text[loc[0]:loc[1]]
-			if ft.kind == offer && isSelfReportSlow(m) {
+			if ft.dropped(text, loc[0], loc[1]) {
 				continue
 			}
 			hits[ft.kind] = append(hits[ft.kind], hit{ft, loc[0], loc[1], m})

@@ -30,7 +30,7 @@ func scoreFast(p *notePrefilter, text string, me Me) noteScore {
 		n := 0
 		for _, loc := range ff.findWords(ft.re, padded, occs, starts, 8) {
 			m := text[loc[0]:loc[1]]
-			if ft.kind == offer && isSelfReport(m) {
+			if (ft.kind == offer && isSelfReport(m)) || (ft.unless != nil && ft.unless(text, loc[0], loc[1])) {
 				continue
 			}
 			hits[ft.kind] = append(hits[ft.kind], hit{ft, loc[0], loc[1], m})

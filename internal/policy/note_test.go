@@ -320,3 +320,32 @@ func TestClassifyNoteReferrals(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyNoteSalesGaps pins the English sales wording added after
+// blind5: asking for "the right person" in any form, staffing businesses
+// and offers to fill roles, fintechs and scale-ups as an audience,
+// scarcity of seats and reserving one for the reader, and an invitation
+// to attend the sender's own event, which is no question about the
+// recipient's work. The negatives: an invitation to speak or to appear on
+// a podcast, a sender's staffing past, and "the right person" said of the
+// recipient's expertise. The notes were written for this test.
+func TestClassifyNoteSalesGaps(t *testing.T) {
+	tests := []struct{ want, note string }{
+		{"pitch", "Hi Paul, would you be the right person to talk to about laptop procurement at Northwind?"},
+		{"pitch", "Hello Paul, who is the best contact for payroll software at Northwind Analytics?"},
+		{"pitch", "Hi Paul, we're a talent agency for data engineers. If you have open positions, we can help fill them within a week."},
+		{"pitch", "Hi Paul, I help fintechs pass PCI audits without hiring a compliance team."},
+		{"pitch", "Hi Paul, I'd love to invite you to our private CISO dinner in Leeds on the 12th. Seats are limited - shall I book one for you?"},
+		{"pitch", "Paul, join our founders' breakfast next Thursday - places are limited, so let me know and I'll reserve a seat for you."},
+		{"personalised", "Hi Paul, we'd love to invite you to our podcast to talk about your tracing work."},
+		{"personalised", "Hi Paul, I'd like to invite you to speak at our meetup in March about OpenTelemetry."},
+		{"personalised", "Hi Paul, I think you're the right person to ask: how does your team handle sampling in the OpenTelemetry collector?"},
+		{"generic", "Hi Paul, I was a recruiter at a staffing agency before moving into backend development. Would love to connect!"},
+	}
+	for _, tt := range tests {
+		got, ev := ClassifyNote(tt.note, false, blindMe)
+		if got.String() != tt.want {
+			t.Errorf("ClassifyNote(%q) = %v (%q), want %s", tt.note, got, ev, tt.want)
+		}
+	}
+}
