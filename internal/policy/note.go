@@ -268,8 +268,8 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 		f(offer, 1, `\b(price|prices|pricing|cost|costs|wholesale|affordable|cheap|complimentary|premium|catalogue|catalog|showroom|early bird|membership|accelerator|mastermind|drop-in replacement|pre-vet\w*|followers|upvote|chiffre d'affaires|pme)\b`),
 		f(offer, 2, `\b(half|fraction of)\s+the\s+(cost|price)\b|\b\d+\s+out\s+of\s+\d+\b|\bwithin\s+\d+\s+(hours|days|weeks)\b|\b\d[\d,.]*\+\s+\w+|\b\d+\s?x\s+(growth|revenue|roi|leads)\b`),
 		f(offer, 1.5, `\b(are you (struggling|tired|spending|losing|still)|struggl\w+ (to|with)|tired of|overpay\w*|pain points?|(feel|feels|feeling|felt)\s+(stuck|overwhelmed|burnt out|burned out))\b`),
-		f(offer, 1.5, `\b(spots? left|ends (today|tomorrow|friday|monday|soon)|last chance|only \d+ (spots|places|seats)|(seats|spots|places|spaces)\s+(are\s+)?(limited|filling\s+(up\s+)?fast|going fast)|limited\s+(seats|spots|places|spaces)|today only|act now|don'?t miss)\b`),
-		f(offer, 1.5, `\b(losing|wasting)\s+(thousands|millions|money|hours|customers|revenue|deals)\b|\b(your\s+\w+|they|you)\s+(would|will)\s+love\b|\bwe\s+have\s+(a|an)\s+(new\s+)?\w+\s+(that|which)\b|\b(happy|glad)\s+to\s+(send|share|give|set you up)\b|\b(should|can|shall|may)\s+I\s+send\b|\b(high[\s-]yield|family office|confidential information|seeking partners|joint venture)\b`),
+		f(offer, 1.5, `\b(spots? left|ends (today|tomorrow|friday|monday|soon)|last chance|only \d+ (spots|places|seats)|(seats|spots|places|spaces)\s+(are\s+)?(limited|filling\s+(up\s+)?fast|going fast)|limited\s+(seats|spots|places|spaces)|today only|act now|don'?t miss)\b`).except(notImperative),
+		f(offer, 1.5, `\b(losing|wasting)\s+(thousands|millions|money|hours|customers|revenue|deals)\b|\b(your\s+\w+|they|you)\s+(would|will)\s+love\b|\bwe\s+have\s+(a|an)\s+(new\s+)?\w+\s+(that|which)\b|\b(happy|glad)\s+to\s+(send|share|give|set you up)\b|\b(should|can|shall|may)\s+I\s+send\b|\b(high[\s-]yield|family office|confidential information|seeking partners|joint venture)\b`).except(sendsOwnWork),
 		f(offer, 1, `\b(want (the|more) details|want to see (it|how)|see it in action|fancy a|let'?s talk\b|shall we|request a|visit our|link in (my|the) (profile|bio)|contact us)\b|\bfree\b`).cta(),
 		// The sender as a service provider to a class of people ("I help tech
 		// leaders ...", "we partner with Staff+ engineers ..."), whatever the
@@ -403,6 +403,29 @@ var ownEvent = lazyRegexp(`(?i)^\s+(our|my)\s+(\S+\s+){0,3}?(roundtable|round-ta
 func toOwnEvent(text string, start, end int) bool {
 	m := strings.ToLower(text[start:end])
 	return strings.HasPrefix(m, "invite") && strings.HasSuffix(m, "to") && ownEvent().MatchString(text[end:])
+}
+
+// subjectBefore is a subject pronoun just before a match: "so I don't
+// miss" says what the sender will do, not what the reader must.
+var subjectBefore = lazyRegexp(`(?i)\b(I|we|I'll|we'll)\s+$`)
+
+// notImperative reports whether text[start:end], a "don't miss", has the
+// sender as its subject.
+func notImperative(text string, start, end int) bool {
+	m := strings.ToLower(text[start:end])
+	return strings.HasPrefix(m, "don") && subjectBefore().MatchString(text[:start])
+}
+
+// ownWork is what follows "happy to send" when it is a fix, a patch or the
+// slides: help with the recipient's work or the sender's notes, not a
+// sales document.
+var ownWork = lazyRegexp(`(?i)^\s+(you\s+|over\s+)?((a|an|the|my|our|some|this|that)\s+)?(\w+\s+)?(fix|fixes|patch|patches|pr|prs|pull request|pull requests|bug report|repro|reproduction|slides|notes|recording|photos|pictures)\b`)
+
+// sendsOwnWork reports whether text[start:end], a "happy to send", offers
+// a fix, a patch or the slides.
+func sendsOwnWork(text string, start, end int) bool {
+	m := strings.ToLower(text[start:end])
+	return (strings.HasPrefix(m, "happy") || strings.HasPrefix(m, "glad")) && ownWork().MatchString(text[end:])
 }
 
 // pastSelf is the sender speaking of their past.

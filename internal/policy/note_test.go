@@ -349,3 +349,27 @@ func TestClassifyNoteSalesGaps(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyNoteOfferGuards pins the contexts, added after blind5, in
+// which two weak offer phrases are not offers: "don't miss" with the
+// sender as its subject ("so I don't miss the next one") is no deadline,
+// and "happy to send" a fix, a patch, a PR or the slides is no sales
+// document. Without the guards each of the generic notes below was a
+// pitch. The imperative and the sales document still count. The notes
+// were written for this test.
+func TestClassifyNoteOfferGuards(t *testing.T) {
+	tests := []struct{ want, note string }{
+		{"pitch", "Paul - don't miss the launch of our new tracing course next week!"},
+		{"pitch", "Hi Paul, happy to send over our pricing sheet if useful."},
+		// Not pitches; nothing in them names the recipient's work either.
+		{"generic", "Hi Paul, the install script in the collector repo breaks on ARM Macs; glad to share a patch."},
+		{"generic", "Hi Paul, connecting so I don't miss the next release."},
+		{"personalised", "Hi Paul, great chat at the meetup yesterday - happy to send you the slides I mentioned."},
+	}
+	for _, tt := range tests {
+		got, ev := ClassifyNote(tt.note, false, blindMe)
+		if got.String() != tt.want {
+			t.Errorf("ClassifyNote(%q) = %v (%q), want %s", tt.note, got, ev, tt.want)
+		}
+	}
+}
