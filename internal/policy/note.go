@@ -214,7 +214,7 @@ func (ft *noteFeature) mayMatch(lower string) bool {
 }
 
 const (
-	contentWords = `post|posts|article|blog|blog post|talk|presentation|keynote|paper|podcast|episode|webinar|session|panel|thread|comment|comments|newsletter|book|video|workshop|course|repo|repository|library|project|pr|pull request|issue|commit|write-?up|series|slides|thesis|research|tweet|toot|answer|cfp|interview|chapter|report|study|demo`
+	contentWords = `post|posts|article|blog|blog post|talk|presentation|keynote|paper|podcast|episode|webinar|session|panel|thread|comment|comments|newsletter|book|video|workshop|course|repo|repository|library|project|pr|pull request|issue|commit|write-?up|series|slides|thesis|research|tweet|toot|answer|cfp|interview|chapter|report|study|demo|dissertation|tutorial|screencast`
 	audience     = `companies|businesses|brands|founders|coaches|startups|start-ups|scale-?ups|fintechs|smes|enterprises|retailers|teams|professionals|leaders|agencies|entrepreneurs|organi[sz]ations|firms|executives|ctos|ceos|owners|engineers|developers|people|clients|recruiters|marketers`
 	weekdays     = `monday|tuesday|wednesday|thursday|friday|saturday|sunday`
 	months       = `january|february|march|april|june|july|august|september|october|november|december`
@@ -326,7 +326,7 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 		f(ask, 1, `\b(your|ur)\s+(approach|thoughts|perspective|take|opinion|insights?|experience with|experience of|feedback on)\b`),
 		f(ask, 1.5, `\b(ask|asking)\s+(you\s+)?(a\s+)?(couple of|few|some|quick|two|three)?\s*questions?\b`),
 		f(ask, 1.5, `\b(reviewing|review the|compare notes|swap notes|pick your brain|collaborat\w+ (with you )?on|contribute to|work(ing)? with you on|speak (at|about)|to speak|co-?author|guest lecture)\b`),
-		f(ask, 2, `\b(a|an|short|quick|brief)\s+interview\b|\bwriting\s+(a|an)\s+(\w+\s+)?(feature|article|piece|book|chapter|story|report|paper)\s+(for|on|about)\b`),
+		f(ask, 2, `\b(a|an|short|quick|brief)\s+(\d+[\s-]?min(ute)?s?\s+|podcast\s+|research\s+)?interview\b|\bwriting\s+(a|an)\s+(\w+\s+)?(feature|article|piece|book|chapter|story|report|paper)\s+(for|on|about)\b`),
 		f(ask, 1, `\b(appreciate|value)\s+(any|your)\s+(advice|perspective|input|thoughts|feedback|opinion)\b`),
 		f(ask, 1.5, `\b(votre|ton|ta|tu|su|il tuo|la tua|Ihr|dein|sua|seu)\s+(équipe|equipo|team|squadra|Team|equipe)\b`),
 
@@ -337,7 +337,13 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 		f(reference, 2.5, `\b(your|ur)\s+(recent\s+|latest\s+|last\s+|great\s+|excellent\s+)?(`+contentWords+`|work on|work at|work with|talk at|presentation at|research on)\b`),
 		// The recipient's work named with words in between ("your otel-go
 		// instrumentation work on GitHub", "your Go concurrency post").
-		f(reference, 2.5, `\b(your|ur)\s+([\w-]+\s+){1,2}?(work\s+(on|at|in|with|for)|post|posts|article|blog post|talk|keynote|paper|podcast|thread|write-?up|series|slides|thesis|research|library|repo|repository|migration|rollout|rewrite)\b`),
+		f(reference, 2.5, `\b(your|ur)\s+([\w'-]+\s+){1,3}?(work\s+(on|at|in|with|for)|post|posts|article|blog post|talk|keynote|paper|podcast|thread|write-?up|series|slides|thesis|research|library|repo|repository|migration|rollout|rewrite|course|workshop|tutorial|screencast|book|newsletter|episode|video|dissertation)\b`),
+		// The recipient's work put to use ("we adopted your deploy pipeline
+		// templates", "forked your Helm chart").
+		f(reference, 2.5, `\b(adopted|use|using|used|forked|starred|installed|deployed|tried|rolled out|migrated to|switched to|built on)\s+your\s+(\S+\s+){0,4}?(library|libraries|templates?|modules?|package|project|repo|repository|framework|sdk|cli|plugin|operator|action|chart|playbook|guide|tutorial|course|fork)\b`),
+		// A named episode or talk of the recipient's, praised ("great
+		// podcast episode with Jane Doe").
+		f(reference, 2.5, `(?-i)\b([Gg]reat|[Ll]oved|[Ee]njoyed|[Bb]rilliant|[Ee]xcellent|[Ff]antastic|[Ii]nteresting|[Yy]our)\s+(\w+\s+)?(podcast|episode|talk|interview|panel|keynote|conversation|chat|session|fireside chat|webinar|livestream|stream)\s+(with|alongside|featuring)\s+[A-Z]\p{Ll}+\s+[A-Z][\p{Ll}'-]+`),
 		// The recipient's employer named through their job: pitches use it as
 		// a hook as often as colleagues do.
 		f(reference, 2.5, `\b(your|ur)\s+(team|experience|role|job|position)\s+(at|with)\b`).weakened(),
@@ -364,7 +370,7 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 		f(reference, 3, `\b(hat\s+mir\s+(\S+\s+){0,3}?(empfohlen|vorgeschlagen|geraten)|empfahl\s+mir|von\s+(dir|Ihnen|euch)\s+erzählt|erzählte\s+mir\s+von|m'a\s+(\S+\s+)?(parlé de (vous|toi)|dit que|donné (votre|ton) (nom|contact))|me\s+(dijo que|comentó que|pasó tu (contacto|perfil)|dio tu (nombre|contacto))|me\s+(disse que|passou o seu (contato|contacto))|(ele|ela)\s+disse\s+que|mi\s+ha\s+(detto|consigliato|suggerito|parlato|raccomandato|segnalato|indicato)|raadde\s+(me|mij)\s+aan|heeft\s+(me|mij)\s+(\S+\s+){0,3}?(aangeraden|getipt|verteld|doorverwezen)|(vertelde|zei)\s+(me|mij)|tipte\s+(me|mij)|(he|she|they)\s+(says|said|told me|mentioned)\s+(that\s+)?you)\b|\bm'a\s+(\S+\s+)?(conseillé|recommandé|suggéré|orienté)|\bme\s+(habló|ha hablado|hablaron|recomendó|ha recomendado|sugirió|ha sugerido)|\bme\s+(indicou|recomendou|sugeriu|falou\s+(de|sobre|muito bem de)\s+(você|ti))`),
 		f(reference, 2.5, `\b(fellow|also|both)\b[^.!?]{0,30}\b(alum|alumni|alumnus|alumna|grad|graduate|student)\b|\b(graduated|studied)\s+(from|at)\b|\bclass of\s+\d{4}\b|\bgrad(uate)?\s+here\b`),
 		f(reference, 2.5, `\b(after|before|when|while)\s+you\s+(left|joined|were|led|ran)\b`),
-		f(reference, 3, `\bthanks?\s+(you\s+)?for\s+(your|the)\s+(comment|reply|answer|feedback|review|help|talk|advice|intro|introduction|session)\b|\byou\s+(reviewed|answered|replied|commented|helped|mentored|taught|interviewed|gave)\b`),
+		f(reference, 3, `\bthanks?\s+(you\s+)?for\s+(your|the)\s+(\w+\s+){0,2}?(comment|reply|answer|feedback|review|help|talk|advice|intro|introduction|session|recommendation|recommendations|tip|tips|pointer|pointers|shout-?out|mention)\b|\byou\s+(reviewed|answered|replied|commented|helped|mentored|taught|interviewed|gave)\b`),
 		f(reference, 2.5, `\byou\s+(described|mentioned|wrote|shared|posted|presented|explained|led|built|organi[sz]ed|ran)\b`),
 		f(reference, 2, `\bas (promised|discussed)\b`),
 		// Shared history: the same team, class or project, in the past.
@@ -372,11 +378,11 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 		f(reference, 3, `\b(on s'est (croisés|croisé|vus|parlé|rencontrés)|coincidimos|nos cruzamos|trabajamos juntos|trabalhamos juntos|nos conhecemos|abbiamo lavorato insieme|ci siamo (visti|incontrati|sentiti)|travaillé ensemble|zusammengearbeitet|samengewerkt|elkaar (\w+\s+){0,3}(ontmoet|gesproken))\b`),
 		f(reference, 1.5, `\blong time( no see)?\b|\balumni\b|\bthrough\s+(the|our|a)\s+(\w+\s+)?(group|community|slack|forum|club|society|network)\b`),
 		f(reference, 2, `\byour name\s+(came up|was mentioned|keeps coming up|comes up)\b`),
-		f(reference, 3, `\b(nous nous sommes rencontrés|on s'est rencontrés|je t'ai rencontré|nos conocimos|ci siamo conosciuti|wir haben uns\s+(\w+\s+){0,3}kennengelernt|nos vimos|a gente se conheceu)\b`),
+		f(reference, 3, `\b(nous nous sommes rencontrés|on s'est rencontrés|je t'ai rencontré|nos conocimos|ci siamo conosciuti|(wir haben uns|haben wir uns)\s+(\S+\s+){0,10}?(kennengelernt|getroffen)|nos vimos|a gente se conheceu)\b`),
 		f(reference, 1.5, `\b(remercier|merci pour|gracias por|grazie per|danke für|obrigad[oa] pel[oa])\b`),
 		f(reference, 1, `\bcongrat\w*\s+on\s+(the|your)\s+(\w+\s+){0,3}(role|job|promotion|launch|talk|book|funding|raise|paper|award|release)\b`),
 		f(reference, 1, `\b(yesterday|last\s+(week|month|year|night|`+weekdays+`)|this (morning|week)|on\s+(`+weekdays+`)|next\s+(week|month|`+weekdays+`)|`+months+`|(in|since|back in|of)\s+(19|20)\d\d|(19|20)\d\d)\b`),
-		f(reference, 2.5, `\b(tu|su|tus|sus)\s+(charla|artículo|publicación|post|presentación|ponencia|libro|podcast)\b|\b(votre|ton|ta)\s+(article|publication|conférence|présentation|post|intervention|livre)\b|\b(il tuo|la tua|tuo|tua)\s+(articolo|post|intervento|talk|presentazione|libro)\b|\b(Ihren?|deinen?|deine)\s+(Beitrag|Artikel|Vortrag|Talk|Post|Buch|Podcast)\b|\b(seu|sua)\s+(artigo|post|palestra|publicação)\b`),
+		f(reference, 2.5, `\b(tu|su|tus|sus)\s+(charla|artículo|publicación|post|presentación|ponencia|libro|podcast)\b|\b(votre|ton|ta)\s+(article|publication|conférence|présentation|post|intervention|livre)\b|\b(il tuo|la tua|tuo|tua)\s+(articolo|post|intervento|talk|presentazione|libro)\b|\b(Ihr|Ihre[nmrs]?|dein|deine[nmrs]?)\s+(\S+\s+)?(Beitrag|Artikel|Vortrag|Talk|Post|Buch|Podcast|Workshop|Kurs|Blog|Newsletter|Keynote)\b|\b(je|jouw|uw)\s+(\S+\s+)?(talk|presentatie|artikel|blog|blogpost|boek|podcast|workshop|lezing|cursus|keynote)\b|\b(seu|sua)\s+(artigo|post|palestra|publicação)\b`),
 
 		// Vague phrases that fit anyone.
 		f(vague, 3, `\b(expand|grow|build|extend|broaden|widen|increase|strengthen|enlarge)(ing|s)?\s+(my|our)\s+(\w+\s+){0,2}(network|circle|connections)\b`),

@@ -373,3 +373,34 @@ func TestClassifyNoteOfferGuards(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyNoteWorkReferences pins the references to the recipient's
+// work added after blind5: their work named with up to three words in
+// between ("your distributed systems video course"), put to use ("forked
+// your Helm chart"), a praised episode or talk with a named guest, German
+// and Dutch possessives ("Ihr neuer Kurs", "je lezing"), a German meeting
+// with more words in between, thanks for a recommendation or pointers,
+// and a timed interview request. The negatives are pitches that use
+// "your" for the reader's things (a discount code, their team). The
+// notes were written for this test.
+func TestClassifyNoteWorkReferences(t *testing.T) {
+	tests := []struct{ want, note string }{
+		{"personalised", "Hi Paul, I just finished your distributed systems video course and loved the labs."},
+		{"personalised", "Hey Paul, our team forked your Helm chart for the collector - thanks!"},
+		{"personalised", "Hi Paul, great fireside chat with Kelsey Hightower, I learnt a lot."},
+		{"personalised", "Hallo Paul, Ihr neuer Kurs über Datenbanken hat mir sehr geholfen."},
+		{"personalised", "Hoi Paul, je lezing over testen was echt top!"},
+		{"personalised", "Hallo Paul, wir haben uns im Oktober beim Frühstück auf der Konferenz in Köln getroffen."},
+		{"personalised", "Hi Paul, thanks for the really useful pointers on flame graphs!"},
+		{"personalised", "Hi Paul, could I do a 15-minute interview with you for our student newsletter?"},
+		{"pitch", "Hi Paul, get 20% off this week using your promo code PAUL20."},
+		{"pitch", "Guten Tag, Ihr Team verdient eine bessere Plattform - unsere Software spart Ihnen Zeit."},
+		{"generic", "Thanks for the add, happy to connect!"},
+	}
+	for _, tt := range tests {
+		got, ev := ClassifyNote(tt.note, false, blindMe)
+		if got.String() != tt.want {
+			t.Errorf("ClassifyNote(%q) = %v (%q), want %s", tt.note, got, ev, tt.want)
+		}
+	}
+}
