@@ -532,12 +532,44 @@ func IsDefaultNote(note string) bool {
 			return true
 		}
 	}
+	// The stock text after a bare name ("Dana, I'd like to ..."), which
+	// the greetings above do not cover.
+	if rest, ok := cutLeadingName(note); ok && IsDefaultNote(rest) {
+		return true
+	}
 	// The stock text signed, as older invitations were: "... on
 	// LinkedIn.\n\n- Jane Doe".
 	if rest, ok := cutSignature(note); ok {
 		return IsDefaultNote(rest)
 	}
 	return false
+}
+
+// cutLeadingName splits a bare salutation off the start of a note: one to
+// three capitalised words of letters (a name: "Dana", "Dr. Okafor",
+// "Jean-Luc") and a comma. ok is false when there is none or nothing
+// follows it.
+func cutLeadingName(note string) (rest string, ok bool) {
+	i := strings.IndexByte(note, ',')
+	if i <= 0 || i > 60 {
+		return "", false
+	}
+	words := strings.Fields(note[:i])
+	if len(words) == 0 || len(words) > 3 {
+		return "", false
+	}
+	for _, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+			return "", false
+		}
+		for _, r := range w {
+			if !unicode.IsLetter(r) && r != '.' && r != '\'' && r != '’' && r != '-' {
+				return "", false
+			}
+		}
+	}
+	rest = strings.TrimSpace(note[i+1:])
+	return rest, rest != ""
 }
 
 // cutSignature splits a signature off the end of a note: a last line, or

@@ -29,6 +29,15 @@ func TestIsDefaultNote(t *testing.T) {
 		{"I'd like to join your LinkedIn network.\nWe met at GopherCon, by the way.", false},
 		{"I'd like to join your LinkedIn network.\n- see my site https://example.com", false},
 		{"- Mark Davies", false},
+		// After a bare name, as some inviters write it.
+		{"Dana, I'd like to join your LinkedIn network.", true},
+		{"Dr. Okafor, I'd like to add you to my professional network on LinkedIn.", true},
+		{"Jean-Luc,\nJe souhaiterais rejoindre votre réseau sur LinkedIn.", true},
+		{"Dana, I'd like to add you to my professional network on LinkedIn. - Ravi Shah", true},
+		{"Dana, I'd like to join your LinkedIn network to talk about your dbt talk.", false},
+		{"Sure, thanks, I'd like to join your LinkedIn network.", false},
+		{"so, I'd like to join your LinkedIn network.", false},
+		{"Dana,", false},
 	} {
 		if got := IsDefaultNote(tt.note); got != tt.want {
 			t.Errorf("IsDefaultNote(%q) = %v, want %v", tt.note, got, tt.want)
