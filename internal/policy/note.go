@@ -223,7 +223,7 @@ const (
 var noteFeatures = sync.OnceValue(func() []noteFeature {
 	return []noteFeature{
 		// Offers of the sender's product or service.
-		f(offer, 3, `https?://\S+|\bwww\.\S+|\b[a-z0-9-]+\.(com|io|ai|co|net|org|dev|app|biz|info|co\.uk|xyz)(/\S*)?\b|\bcalendly\b|\bbit\.ly\b|\blinktr\.ee\b`).cta(),
+		f(offer, 3, `https?://\S+|\bwww\.\S+|\b[a-z0-9-]+\.(com|io|ai|co|net|org|dev|app|biz|info|co\.uk|xyz)(/\S*)?\b|\bcalendly\b|\bbit\.ly\b|\blinktr\.ee\b`).cta().except(employerDomain),
 		f(offer, 2, `\bwe\s+(help|helped|enable|empower|work with|partner with|provide|offer|specialise in|specialize in|generate|deliver)\b`).product(),
 		f(offer, 2.5, `\bwe('ve| have)\s+(helped|worked with|built|developed|launched|created)\b`).product(),
 		f(offer, 2.5, `\bI('ve| have)?\s+help(ed)?\s+(\w+[\s-]+){0,4}(to\s+)?(get|land|grow|scale|build|increase|generate|achieve|step|make|find|reach|double|triple|save|reduce|win|close|attract|turn|create|become|plan|earn|boost|hire)\b`).product(),
@@ -432,6 +432,20 @@ var ownWork = lazyRegexp(`(?i)^\s+(you\s+|over\s+)?((a|an|the|my|our|some|this|t
 func sendsOwnWork(text string, start, end int) bool {
 	m := strings.ToLower(text[start:end])
 	return (strings.HasPrefix(m, "happy") || strings.HasPrefix(m, "glad")) && ownWork().MatchString(text[end:])
+}
+
+// bareDomain is a domain with no scheme, www or path: "bol.com".
+var bareDomain = lazyRegexp(`(?i)^[a-z0-9-]+\.(com|io|ai|co|net|org|dev|app|biz|info|co\.uk|xyz)$`)
+
+// employerBefore is a person or a job just before a company: "Pieter de
+// Vries van", "an engineer at", "I work for".
+var employerBefore = lazyRegexp(`(?i)(\b(work|works|working|worked|I'm|I am|we're|we are|engineer|developer|dev|manager|lead|cto|ceo|cfo|coo|vp|founder|co-founder|recruiter|designer|analyst|architect|consultant|director|intern|colleague|colleagues|friend|friends|folks|someone|people)\s+(at|for|with|from|bij|bei|chez|en|presso|na|no|em|van|von|de|di|da|do)|(?-i:\b[A-Z]\p{Ll}+(\s+(de|van|von|da|di|der|den|du|le|la|van der|van den))?\s+[A-Z]\p{Ll}+)\s+(from|of|van|von|de|di|da|do|uit|aus|bei|bij|chez))\s+$`)
+
+// employerDomain reports whether text[start:end], a link, is a bare
+// domain named as someone's employer ("Pieter de Vries van bol.com", "an
+// engineer at booking.com"): a company, not a site to visit.
+func employerDomain(text string, start, end int) bool {
+	return bareDomain().MatchString(text[start:end]) && employerBefore().MatchString(text[:start])
 }
 
 // pastSelf is the sender speaking of their past.

@@ -404,3 +404,24 @@ func TestClassifyNoteWorkReferences(t *testing.T) {
 		}
 	}
 }
+
+// TestClassifyNoteEmployerDomain pins that a bare domain (no scheme, www
+// or path) named as someone's employer ("a developer at shopify.com",
+// "Maria Lopez from stripe.com") is a company, not a link to a sales page,
+// while a bare domain elsewhere, or any domain with a path, still is. The
+// notes were written for this test.
+func TestClassifyNoteEmployerDomain(t *testing.T) {
+	tests := []struct{ want, note string }{
+		{"generic", "Hi Paul, I'm a developer at shopify.com, would be great to connect."},
+		{"generic", "Hi Paul, Maria Lopez from stripe.com here - hoping to connect with more backend folks."},
+		{"pitch", "Hi Paul, more at tracely.dev."},
+		{"pitch", "Hi Paul, Maria Lopez from stripe.com/partners here - have a look."},
+		{"pitch", "Hi Paul, Download from tracely.dev today."},
+	}
+	for _, tt := range tests {
+		got, ev := ClassifyNote(tt.note, false, blindMe)
+		if got.String() != tt.want {
+			t.Errorf("ClassifyNote(%q) = %v (%q), want %s", tt.note, got, ev, tt.want)
+		}
+	}
+}
