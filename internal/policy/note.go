@@ -255,7 +255,7 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 		f(offer, 2, `\b(secure|claim|reserve|book)\s+your\s+(\w+\s+)?(spot|seat|place|slot|session)\b|\b(reserve|book)\s+(one|a\s+(seat|spot|place|ticket))\s+for\s+you\b|\b(reserve|book)\s+you\s+a\s+(seat|spot|place|ticket)\b`).cta(),
 		// The sender's own product, service or business in the other
 		// languages: "our platform", "our consultancy", "our offer".
-		f(offer, 2.5, `\b(unser(e|er|en|em|es)?\s+(\S+\s+)?(Lösung|Lösungen|Plattform|Software|Agentur|Beratung|Dienstleistung\w*|Angebot|Produkt|Produkte|Service)|wir helfen|nuestr[ao]s?\s+(\S+\s+)?(solución|soluciones|plataforma|servicios?|agencia|producto|productos|consultora|consultoría|oferta|software)|ayudamos a|(notre|nos)\s+(\S+\s+)?(solution|solutions|plateforme|agence|offre|offres|logiciel|produit|produits|cabinet|prestations?|services)|nous aidons|(la\s+|il\s+|i\s+)?nostr[aoie]\s+(\S+\s+)?(soluzione|soluzioni|piattaforma|agenzia|offerta|prodotto|prodotti|servizi|software house|società di consulenza)|aiutiamo|(a\s+|o\s+)?noss[ao]s?\s+(\S+\s+)?(solução|soluções|plataforma|agência|consultora|consultoria|produto|produtos|serviços|oferta|software house)|ajudamos|(ons|onze)\s+(\S+\s+)?(bureau|oplossing|oplossingen|platform|software|product|producten|diensten|dienstverlening|aanbod|consultancy))\b`).product(),
+		f(offer, 2.5, `\b(unser(e|er|en|em|es)?\s+(\S+\s+)?(Lösung|Lösungen|Plattform|Software|Agentur|Beratung|Dienstleistung\w*|Angebot|Produkt|Produkte)|wir helfen|nuestr[ao]s?\s+(\S+\s+)?(solución|soluciones|plataforma|servicios?|agencia|producto|productos|consultora|consultoría|oferta)|ayudamos a|(notre|nos)\s+(\S+\s+)?(solution|solutions|plateforme|agence|offre|offres|logiciel|produit|produits|cabinet|prestations?)|nous aidons|(la\s+|il\s+|i\s+)?nostr[aoie]\s+(\S+\s+)?(soluzione|soluzioni|piattaforma|agenzia|offerta|prodotto|prodotti|software house|società di consulenza)|aiutiamo|(a\s+|o\s+)?noss[ao]s?\s+(\S+\s+)?(solução|soluções|plataforma|agência|consultora|consultoria|produto|produtos|oferta|software house)|ajudamos|(ons|onze)\s+(\S+\s+)?(bureau|oplossing|oplossingen|product|producten|dienstverlening|aanbod|consultancy))\b`).product().except(dutchPlace),
 		// "Our agency helps", "our team can" in the other languages: the
 		// sender's business as the subject of what it sells.
 		f(offer, 2, `\b(notre|nos)\s+(\S+\s+){0,2}?(cabinet|agence|société|entreprise|experts|studio|consultants)\s+(aide|aident|accompagne|accompagnent|propose|proposent|fournit|fournissent|offre|offrent|peut|peuvent|livre|livrent)\b|\bunser\w*\s+(\S+\s+){0,2}?(Agentur|Firma|Unternehmen|Beratung|Experten|Studio)\s+(hilft|helfen|unterstützt|unterstützen|bietet|bieten|liefert|liefern|kann|können|begleitet|vermittelt)\b|\bnuestr[ao]s?\s+(\S+\s+){0,2}?(empresa|agencia|consultora|firma|expertos|estudio)\s+(ayuda|ayudan|ofrece|ofrecen|proporciona|proporcionan|brinda|brindan|acompaña|puede|pueden)\b|\bnoss[ao]s?\s+(\S+\s+){0,2}?(empresa|agência|consultora|consultoria|especialistas)\s+(ajuda|ajudam|oferece|oferecem|fornece|fornecem|acompanha|pode|podem)\b|\bnostr[aoie]\s+(\S+\s+){0,2}?(azienda|agenzia|società|esperti)\s+((aiuta|aiutano|offre|offrono|fornisce|forniscono|supporta|possono)\b|può)|\b(ons|onze)\s+(\S+\s+){0,2}?(bureau|bedrijf|experts|organisatie)\s+(helpt|helpen|biedt|bieden|levert|leveren|ondersteunt|kan|kunnen)\b`).product(),
@@ -336,8 +336,10 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 		// Specific references.
 		f(reference, 2.5, `\b(your|ur)\s+(recent\s+|latest\s+|last\s+|great\s+|excellent\s+)?(`+contentWords+`|work on|work at|work with|talk at|presentation at|research on)\b`),
 		// The recipient's work named with words in between ("your otel-go
-		// instrumentation work on GitHub", "your Go concurrency post").
-		f(reference, 2.5, `\b(your|ur)\s+([\w'-]+\s+){1,3}?(work\s+(on|at|in|with|for)|post|posts|article|blog post|talk|keynote|paper|podcast|thread|write-?up|series|slides|thesis|research|library|repo|repository|migration|rollout|rewrite|course|workshop|tutorial|screencast|book|newsletter|episode|video|dissertation)\b`),
+		// instrumentation work on GitHub", "your Go concurrency post"). Not
+		// books, courses, newsletters or videos: services to authors name
+		// those too ("we can grow your weekly newsletter").
+		f(reference, 2.5, `\b(your|ur)\s+([\w'-]+\s+){1,3}?(work\s+(on|at|in|with|for)|post|posts|article|blog post|talk|keynote|paper|podcast|thread|write-?up|series|slides|thesis|research|library|repo|repository|migration|rollout|rewrite|tutorial|screencast|dissertation)\b`),
 		// The recipient's work put to use ("we adopted your deploy pipeline
 		// templates", "forked your Helm chart").
 		f(reference, 2.5, `\b(adopted|use|using|used|forked|starred|installed|deployed|tried|rolled out|migrated to|switched to|built on)\s+your\s+(\S+\s+){0,4}?(library|libraries|templates?|modules?|package|project|repo|repository|framework|sdk|cli|plugin|operator|action|chart|playbook|guide|tutorial|course|fork)\b`),
@@ -446,6 +448,17 @@ var employerBefore = lazyRegexp(`(?i)(\b(work|works|working|worked|I'm|I am|we'r
 // engineer at booking.com"): a company, not a site to visit.
 func employerDomain(text string, start, end int) bool {
 	return bareDomain().MatchString(text[start:end]) && employerBefore().MatchString(text[:start])
+}
+
+// placeBefore is a preposition of place just before a match: "op ons
+// bureau" is the sender's office, not their agency's services.
+var placeBefore = lazyRegexp(`(?i)\b(op|naar|bij|in|langs|uit)\s+$`)
+
+// dutchPlace reports whether text[start:end], a Dutch "ons/onze ...",
+// names a place.
+func dutchPlace(text string, start, end int) bool {
+	m := strings.ToLower(text[start:end])
+	return (strings.HasPrefix(m, "ons") || strings.HasPrefix(m, "onze")) && placeBefore().MatchString(text[:start])
 }
 
 // pastSelf is the sender speaking of their past.

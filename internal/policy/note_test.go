@@ -277,6 +277,12 @@ func TestClassifyNoteOtherLanguageOffers(t *testing.T) {
 		{"personalised", "Hola Paul, nuestro equipo tradujo tu artículo sobre sampling al español. ¡Gracias por compartirlo!"},
 		{"personalised", "Hoi Paul, ons team heeft in 2021 met jullie samengewerkt aan de Kafka-migratie. Leuk om je hier te zien!"},
 		{"generic", "Ciao Paul, mi trasferisco a Bristol entro 3 settimane e mi piacerebbe conoscere la comunità tech locale."},
+		// "Our services" and "our platform" are as often the sender's own
+		// systems as something sold: not counted in these languages.
+		{"generic", "Salut Paul, nos services backend tournent tous en Rust maintenant, ravi d'échanger avec toi."},
+		{"generic", "Hoi Paul, we draaien ons platform sinds kort op Kubernetes, leuk om te connecten!"},
+		// "Op ons bureau" is the sender's office.
+		{"generic", "Hoi Paul, kom gerust eens langs op ons bureau in Bristol voor een kop koffie."},
 		// A proposal of the recipient's own kind (a talk) beside a citation of their work.
 		{"personalised", "Ciao Paul, ho letto il tuo articolo sul tracing: posso inviarti una proposta di talk per il meetup di Leeds?"},
 	}
@@ -376,16 +382,18 @@ func TestClassifyNoteOfferGuards(t *testing.T) {
 
 // TestClassifyNoteWorkReferences pins the references to the recipient's
 // work added after blind5: their work named with up to three words in
-// between ("your distributed systems video course"), put to use ("forked
-// your Helm chart"), a praised episode or talk with a named guest, German
+// between ("your distributed systems video tutorial"; not a book, course
+// or newsletter, which services to authors name too), put to use
+// ("forked your Helm chart"), a praised episode or talk with a named guest, German
 // and Dutch possessives ("Ihr neuer Kurs", "je lezing"), a German meeting
 // with more words in between, thanks for a recommendation or pointers,
 // and a timed interview request. The negatives are pitches that use
-// "your" for the reader's things (a discount code, their team). The
+// "your" for the reader's things (a discount code, their newsletter or
+// book, their team). The
 // notes were written for this test.
 func TestClassifyNoteWorkReferences(t *testing.T) {
 	tests := []struct{ want, note string }{
-		{"personalised", "Hi Paul, I just finished your distributed systems video course and loved the labs."},
+		{"personalised", "Hi Paul, I just finished your distributed systems video tutorial and loved the labs."},
 		{"personalised", "Hey Paul, our team forked your Helm chart for the collector - thanks!"},
 		{"personalised", "Hi Paul, great fireside chat with Kelsey Hightower, I learnt a lot."},
 		{"personalised", "Hallo Paul, Ihr neuer Kurs über Datenbanken hat mir sehr geholfen."},
@@ -394,6 +402,8 @@ func TestClassifyNoteWorkReferences(t *testing.T) {
 		{"personalised", "Hi Paul, thanks for the really useful pointers on flame graphs!"},
 		{"personalised", "Hi Paul, could I do a 15-minute interview with you for our student newsletter?"},
 		{"pitch", "Hi Paul, get 20% off this week using your promo code PAUL20."},
+		{"pitch", "Hi Paul, we can grow your weekly newsletter to 10k subscribers in 90 days."},
+		{"pitch", "Hi Paul, we help authors like you sell more copies of your technical book."},
 		{"pitch", "Guten Tag, Ihr Team verdient eine bessere Plattform - unsere Software spart Ihnen Zeit."},
 		{"generic", "Thanks for the add, happy to connect!"},
 	}
