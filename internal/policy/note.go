@@ -252,7 +252,11 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 		f(offer, 2, `\b((recruitment|recruiting|staffing|talent|placement)\s+(agency|agencies|firm|consultancy)|help\s+(you\s+)?fill\s+(them|those|these|your\s+(\w+\s+)?(roles|positions|openings|vacancies|seats)|(\w+\s+)?(roles|positions|openings|vacancies)))\b`).product().except(inPastClause),
 		f(offer, 1.5, `\b(dm|message|text|inbox|whatsapp)\s+me\b|\breply\s+("?[A-Z]+"?|to claim|now)\b|\b(telegram|whatsapp)\b|\bfor busy\b`).cta(),
 		f(offer, 1.5, `\b((are|would|could|might)\s+you(\s+be)?\s+the\s+(right|best)\s+(person|contact)|who('s|\s+is|\s+would\s+be)\s+the\s+(right|best)\s+(person|contact)|are you looking (to|for)|is your (website|business|team|company)\b|quick (question|one)\b)`),
-		f(offer, 2, `\b(secure|claim|reserve|book)\s+your\s+(\w+\s+)?(spot|seat|place|slot|session)\b|\b(reserve|book)\s+(one|a\s+(seat|spot|place|ticket))\s+for\s+you\b|\b(reserve|book)\s+you\s+a\s+(seat|spot|place|ticket)\b`).cta(),
+		f(offer, 2, `\b(secure|claim|reserve|book)\s+your\s+(\w+\s+)?(spot|seat|place|slot|session)\b`).cta(),
+		// Seats running out, and one reserved for the reader: vendors'
+		// events, but meetups say it too, so alone they are no pitch.
+		f(offer, 1, `\b(seats|spots|places|spaces)\s+(are\s+)?(limited|filling\s+(up\s+)?fast|going fast)\b|\blimited\s+(seats|spots|places|spaces)\b`),
+		f(offer, 1, `\b(reserve|book)\s+(one|a\s+(seat|spot|place|ticket))\s+for\s+you\b|\b(reserve|book)\s+you\s+a\s+(seat|spot|place|ticket)\b`).cta(),
 		// The sender's own product, service or business in the other
 		// languages: "our platform", "our consultancy", "our offer".
 		f(offer, 2.5, `\b(unser(e|er|en|em|es)?\s+(\S+\s+)?(Lösung|Lösungen|Plattform|Software|Agentur|Beratung|Dienstleistung\w*|Angebot|Produkt|Produkte)|wir helfen|nuestr[ao]s?\s+(\S+\s+)?(solución|soluciones|plataforma|servicios?|agencia|producto|productos|consultora|consultoría|oferta)|ayudamos a|(notre|nos)\s+(\S+\s+)?(solution|solutions|plateforme|agence|offre|offres|logiciel|produit|produits|cabinet|prestations?)|nous aidons|(la\s+|il\s+|i\s+)?nostr[aoie]\s+(\S+\s+)?(soluzione|soluzioni|piattaforma|agenzia|offerta|prodotto|prodotti|software house|società di consulenza)|aiutiamo|(a\s+|o\s+)?noss[ao]s?\s+(\S+\s+)?(solução|soluções|plataforma|agência|consultora|consultoria|produto|produtos|oferta|software house)|ajudamos|(ons|onze)\s+(\S+\s+)?(bureau|oplossing|oplossingen|product|producten|dienstverlening|aanbod|consultancy))\b`).product().except(dutchPlace),
@@ -268,7 +272,7 @@ var noteFeatures = sync.OnceValue(func() []noteFeature {
 		f(offer, 1, `\b(price|prices|pricing|cost|costs|wholesale|affordable|cheap|complimentary|premium|catalogue|catalog|showroom|early bird|membership|accelerator|mastermind|drop-in replacement|pre-vet\w*|followers|upvote|chiffre d'affaires|pme)\b`),
 		f(offer, 2, `\b(half|fraction of)\s+the\s+(cost|price)\b|\b\d+\s+out\s+of\s+\d+\b|\bwithin\s+\d+\s+(hours|days|weeks)\b|\b\d[\d,.]*\+\s+\w+|\b\d+\s?x\s+(growth|revenue|roi|leads)\b`),
 		f(offer, 1.5, `\b(are you (struggling|tired|spending|losing|still)|struggl\w+ (to|with)|tired of|overpay\w*|pain points?|(feel|feels|feeling|felt)\s+(stuck|overwhelmed|burnt out|burned out))\b`),
-		f(offer, 1.5, `\b(spots? left|ends (today|tomorrow|friday|monday|soon)|last chance|only \d+ (spots|places|seats)|(seats|spots|places|spaces)\s+(are\s+)?(limited|filling\s+(up\s+)?fast|going fast)|limited\s+(seats|spots|places|spaces)|today only|act now|don'?t miss)\b`).except(notImperative),
+		f(offer, 1.5, `\b(spots? left|ends (today|tomorrow|friday|monday|soon)|last chance|only \d+ (spots|places|seats)|today only|act now|don'?t miss)\b`).except(notImperative),
 		f(offer, 1.5, `\b(losing|wasting)\s+(thousands|millions|money|hours|customers|revenue|deals)\b|\b(your\s+\w+|they|you)\s+(would|will)\s+love\b|\bwe\s+have\s+(a|an)\s+(new\s+)?\w+\s+(that|which)\b|\b(happy|glad)\s+to\s+(send|share|give|set you up)\b|\b(should|can|shall|may)\s+I\s+send\b|\b(high[\s-]yield|family office|confidential information|seeking partners|joint venture)\b`).except(sendsOwnWork),
 		f(offer, 1, `\b(want (the|more) details|want to see (it|how)|see it in action|fancy a|let'?s talk\b|shall we|request a|visit our|link in (my|the) (profile|bio)|contact us)\b|\bfree\b`).cta(),
 		// The sender as a service provider to a class of people ("I help tech

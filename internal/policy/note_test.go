@@ -333,8 +333,10 @@ func TestClassifyNoteReferrals(t *testing.T) {
 // scarcity of seats and reserving one for the reader, and an invitation
 // to attend the sender's own event, which is no question about the
 // recipient's work. The negatives: an invitation to speak or to appear on
-// a podcast, a sender's staffing past, and "the right person" said of the
-// recipient's expertise. The notes were written for this test.
+// a podcast, a sender's staffing past, "the right person" said of the
+// recipient's expertise, and seats running out at a meetup (weighing 1,
+// like reserving one: together with a product they make a pitch, alone
+// not). The notes were written for this test.
 func TestClassifyNoteSalesGaps(t *testing.T) {
 	tests := []struct{ want, note string }{
 		{"pitch", "Hi Paul, would you be the right person to talk to about laptop procurement at Northwind?"},
@@ -347,6 +349,8 @@ func TestClassifyNoteSalesGaps(t *testing.T) {
 		{"personalised", "Hi Paul, I'd like to invite you to speak at our meetup in March about OpenTelemetry."},
 		{"personalised", "Hi Paul, I think you're the right person to ask: how does your team handle sampling in the OpenTelemetry collector?"},
 		{"generic", "Hi Paul, I was a recruiter at a staffing agency before moving into backend development. Would love to connect!"},
+		// Scarcity alone, as a meetup says it, is no pitch.
+		{"generic", "Hi Paul, seats are limited for the Bristol Gophers meetup, see you there!"},
 	}
 	for _, tt := range tests {
 		got, ev := ClassifyNote(tt.note, false, blindMe)
