@@ -165,8 +165,19 @@ var noteSets = []noteSet{
 	// Italian and Dutch) by a session that had read nothing of the
 	// classifier but about 20 lines of note.go's reference and vague
 	// patterns glimpsed on screen. Its first, nearly blind measurement was
-	// 144/160 = 90.0% (non-English notes 42/50). The classifier has not
-	// been tuned on it yet; the floor is the first score minus 3 points.
+	// 144/160 = 90.0% (non-English notes 42/50). The classifier was then
+	// tuned after its sixteen misses had been read, with general families
+	// in every language rather than the set's phrases (the other
+	// languages' sales wording, referrals, English sales gaps, guards on
+	// "don't miss" and "happy to send a fix", wider references to the
+	// recipient's work, stock text after a bare name, a bare domain named
+	// as an employer; see note_test.go), and scored 156/160 = 97.5%. The
+	// four left are two recruiters whose labels are debatable and two
+	// French and Dutch stock texts whose wording nobody could verify. The
+	// same changes moved held-out blind3 from 92 to 93 and no other set.
+	// The floor is the tuned score minus 2 points: a regression check, not
+	// an estimate of accuracy on unseen notes, for which the 90% first
+	// score remains the honest figure.
 	{
 		name:  "blind5",
 		files: []string{"testdata/blind5.tsv"},
@@ -178,8 +189,8 @@ var noteSets = []noteSet{
 			Locations: []string{"London"},
 		},
 		count:      160,
-		floor:      0.87,
-		provenance: "written nearly blind, first score 144/160 = 90.0%",
+		floor:      0.955,
+		provenance: "written nearly blind, first score 144/160 = 90.0%; since used for tuning (156/160 after)",
 	},
 }
 
