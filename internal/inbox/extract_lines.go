@@ -146,7 +146,7 @@ func plausibleNameShape(text string) bool {
 		return false
 	}
 	return !nameDisallowedIn(text) && (!strings.HasSuffix(text, ".") || strings.HasSuffix(text, "Jr.") || strings.HasSuffix(text, "Sr.")) &&
-		!badgeLine(text)
+		!isBadgeLine(text)
 }
 
 // moreFields reports whether len(strings.Fields(s)) > n, without

@@ -62,7 +62,7 @@ func oraclePlausibleName(text string) bool {
 		return false
 	}
 	// badgeLine has no regexp twin: TestBadgeLine checks it.
-	return strings.IndexFunc(text, isLetter) >= 0 && !badgeLine(text)
+	return strings.IndexFunc(text, isLetter) >= 0 && !isBadgeLine(text)
 }
 
 func oracleMutualCount(text string) *int {

@@ -404,19 +404,23 @@ func isWordRune(r rune) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
-// googleHost reports whether host is Google's search host, www.google.com
-// or a country's (www.google.co.uk, google.de), whose /url redirects.
+// googleHost reports whether host is Google's search host, whose /url
+// redirects: google.com, a country's (google.de, google.co.uk,
+// google.com.au), with or without "www.".
 func googleHost(host string) bool {
 	host = strings.TrimPrefix(host, "www.")
 	rest, ok := strings.CutPrefix(host, "google.")
-	if !ok || rest == "" {
+	if !ok {
 		return false
 	}
-	// "com", "de", "co.uk", "com.au": one or two short labels.
-	for _, label := range strings.Split(rest, ".") {
-		if len(label) < 2 || len(label) > 3 {
-			return false
+	if rest == "com" {
+		return true
+	}
+	for _, p := range []string{"co.", "com."} {
+		if cc, ok := strings.CutPrefix(rest, p); ok {
+			rest = cc
+			break
 		}
 	}
-	return strings.Count(rest, ".") <= 1
+	return len(rest) == 2 && isLetter(rune(rest[0])) && isLetter(rune(rest[1]))
 }

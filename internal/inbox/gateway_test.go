@@ -105,6 +105,10 @@ func TestUnwrapLink(t *testing.T) {
 			"https://www.linkedin.com/in/jane/"},
 		{"google search is not a redirect", "https://www.google.com/search?q=https%3A%2F%2Fwww.linkedin.com%2F", "https://www.google.com/search?q=https%3A%2F%2Fwww.linkedin.com%2F"},
 		{"a host that only starts like google's", "https://google.evil.example/url?q=https%3A%2F%2Fwww.linkedin.com%2F", "https://google.evil.example/url?q=https%3A%2F%2Fwww.linkedin.com%2F"},
+		{"not a country's google", "https://google.xyz/url?q=https%3A%2F%2Fwww.linkedin.com%2F", "https://google.xyz/url?q=https%3A%2F%2Fwww.linkedin.com%2F"},
+		{"google of a country with com.",
+			"https://www.google.com.au/url?q=https%3A%2F%2Fwww.linkedin.com%2Fin%2Fjane%2F&sa=D",
+			"https://www.linkedin.com/in/jane/"},
 		{"mimecast is opaque", "https://protect-eu.mimecast.com/s/AbCdEfGhIjK?domain=linkedin.com", "https://protect-eu.mimecast.com/s/AbCdEfGhIjK?domain=linkedin.com"},
 		{"user info is not the host", "https://urldefense.com@evil.example/v3/__https://www.linkedin.com/in/x/__;!!a$", "https://urldefense.com@evil.example/v3/__https://www.linkedin.com/in/x/__;!!a$"},
 

@@ -194,6 +194,10 @@ type SearchCriteria struct {
 	Subjects []string
 	// SinceUID, when not 0, keeps only messages with a UID above it.
 	SinceUID uint32
+	// Recheck, with SinceUID, lists ranges of UIDs at or below SinceUID
+	// to search as well: recent messages that a search index lagging
+	// behind the mailbox may have missed before.
+	Recheck []UIDRange
 	// Since, when set, keeps only messages received on or after its date
 	// (the server compares dates, not times).
 	Since time.Time
@@ -229,12 +233,38 @@ func (c SearchCriteria) keys() []imap.SearchCriteria {
 	return keys
 }
 
-// limit adds the UID range and the internal date the search is limited to.
+// UIDRange is the UIDs First to Last, both included.
+type UIDRange struct{ First, Last uint32 }
+
+// limit adds the UID ranges and the internal date the search is limited
+// to.
 func (c SearchCriteria) limit(crit *imap.SearchCriteria) {
 	if c.SinceUID > 0 {
-		crit.UID = []imap.UIDSet{{{Start: imap.UID(c.SinceUID + 1), Stop: 0}}} // n:*
+		var set imap.UIDSet
+		for _, r := range c.Recheck {
+			set = append(set, imap.UIDRange{Start: imap.UID(r.First), Stop: imap.UID(r.Last)})
+		}
+		if c.SinceUID < math.MaxUint32 {
+			set = append(set, imap.UIDRange{Start: imap.UID(c.SinceUID + 1), Stop: 0}) // n:*
+		}
+		crit.UID = []imap.UIDSet{set}
 	}
 	crit.Since = c.Since
+}
+
+// wanted reports whether uid is in the UIDs the search is limited to (a
+// server answers "UID n:*" with the last message even when n is beyond
+// it).
+func (c SearchCriteria) wanted(uid uint32) bool {
+	if uid > c.SinceUID {
+		return true
+	}
+	for _, r := range c.Recheck {
+		if r.First <= uid && uid <= r.Last {
+			return true
+		}
+	}
+	return false
 }
 
 // orTree ORs keys as a balanced tree, to keep the nesting shallow.
@@ -255,6 +285,9 @@ func (c SearchCriteria) String() string {
 	desc := strings.Join(parts, " OR ")
 	if c.SinceUID > 0 {
 		desc += fmt.Sprintf(", UID above %d", c.SinceUID)
+		if len(c.Recheck) > 0 {
+			desc += fmt.Sprintf(" or in %d recent ranges searched again", len(c.Recheck))
+		}
 	}
 	if !c.Since.IsZero() {
 		desc += ", received since " + c.Since.Format("2006-01-02")
@@ -277,7 +310,7 @@ func (s *Session) SearchCandidates(ctx context.Context, c SearchCriteria) ([]uin
 	if s.selected == nil {
 		return nil, fmt.Errorf("search: %w", errNoMailbox)
 	}
-	if c.SinceUID == math.MaxUint32 {
+	if c.SinceUID == math.MaxUint32 && len(c.Recheck) == 0 {
 		return nil, nil
 	}
 	done, err := s.begin(ctx, "search")
@@ -318,8 +351,7 @@ func (s *Session) SearchCandidates(ctx context.Context, c SearchCriteria) ([]uin
 	}
 	var uids []uint32
 	for _, u := range found {
-		// "UID n:*" matches the last message even when n is beyond it.
-		if uint32(u) > c.SinceUID {
+		if c.wanted(uint32(u)) {
 			uids = append(uids, uint32(u))
 		}
 	}

@@ -449,6 +449,12 @@ func testSearchCandidates(t *testing.T, refuseOr bool) {
 		// "UID n:*" with n beyond the last UID matches the last message.
 		{SearchCriteria{Subjects: testSubjects, SinceUID: last}, nil},
 		{SearchCriteria{Subjects: testSubjects, SinceUID: last + 10}, nil},
+		// Recent ranges searched again: exactly them and what is above
+		// SinceUID, nothing between.
+		{SearchCriteria{Subjects: testSubjects, SinceUID: uid["digest"], Recheck: []UIDRange{{uid["invitation"], uid["invitation"]}}},
+			[]uint32{uid["invitation"], last}},
+		{SearchCriteria{Subjects: testSubjects, SinceUID: last, Recheck: []UIDRange{{uid["lookalike"], uid["digest"]}}},
+			[]uint32{uid["lookalike"], uid["digest"]}},
 		{SearchCriteria{Subjects: testSubjects, Since: time.Date(2025, 3, 5, 0, 0, 0, 0, time.UTC)}, nil},
 		{SearchCriteria{Subjects: testSubjects, Since: time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)},
 			[]uint32{uid["invitation"], uid["lookalike"], uid["digest"], last}},

@@ -2,30 +2,46 @@ package inbox
 
 import "strings"
 
-// badgeLine reports whether text is a line of profile badges that a card
+// badgeKind says whether a line is a line of profile badges that a card
 // may print between the inviter's name and headline: pronouns ("She/Her",
 // "(he/him)"), the degree of connection ("2nd", "· 3rd+", "2nd degree
 // connection"), "Premium", "Verified", "#OpenToWork", "#Hiring", or
 // several of them ("She/Her · 2nd"). Taken for the headline, such a line
 // pushed the headline into the location and the location into the note,
 // which was then scored as the inviter's words.
-func badgeLine(text string) bool {
+type badgeKind int
+
+const (
+	notBadge   badgeKind = iota
+	badgeSure            // pronouns or a degree, perhaps with other badges
+	badgeMaybe           // only words that can be a headline too: "Hiring", "Open to work", "Premium"
+)
+
+// badgeLine returns the badgeKind of text.
+func badgeLine(text string) badgeKind {
 	if len(text) > 80 {
-		return false
+		return notBadge
 	}
-	seen := false
+	kind := notBadge
 	for seg := range strings.FieldsFuncSeq(text, isBadgeSeparator) {
 		seg = strings.TrimSpace(seg)
 		if seg == "" {
 			continue
 		}
-		if !badge(seg) {
-			return false
+		k := badge(seg)
+		if k == notBadge {
+			return notBadge
 		}
-		seen = true
+		kind = max(kind, badgeMaybe)
+		if k == badgeSure {
+			kind = badgeSure
+		}
 	}
-	return seen
+	return kind
 }
+
+// isBadgeLine reports whether text is a line of badges of either kind.
+func isBadgeLine(text string) bool { return badgeLine(text) != notBadge }
 
 func isBadgeSeparator(r rune) bool { return r == '·' || r == '•' || r == '|' }
 
@@ -34,14 +50,15 @@ func isBadgeSeparator(r rune) bool { return r == '·' || r == '•' || r == '|' 
 const maxBadge = 26
 
 // badges are the badge words LinkedIn prints beside a member's name,
-// lower-cased.
-var badges = map[string]bool{
-	"premium": true, "linkedin premium": true, "premium member": true,
-	"verified": true, "#opentowork": true, "open to work": true,
-	"#hiring": true, "hiring": true, "top voice": true,
-	"1st": true, "2nd": true, "3rd": true, "3rd+": true,
-	"1st degree connection": true, "2nd degree connection": true, "3rd degree connection": true,
-	"1st-degree connection": true, "2nd-degree connection": true, "3rd-degree connection": true,
+// lower-cased, with their kind: a degree is never anything else; the
+// others can be someone's whole headline ("Hiring", "Open to work").
+var badges = map[string]badgeKind{
+	"premium": badgeMaybe, "linkedin premium": badgeMaybe, "premium member": badgeMaybe,
+	"verified": badgeMaybe, "#opentowork": badgeMaybe, "open to work": badgeMaybe,
+	"#hiring": badgeMaybe, "hiring": badgeMaybe, "top voice": badgeMaybe,
+	"1st": badgeSure, "2nd": badgeSure, "3rd": badgeSure, "3rd+": badgeSure,
+	"1st degree connection": badgeSure, "2nd degree connection": badgeSure, "3rd degree connection": badgeSure,
+	"1st-degree connection": badgeSure, "2nd-degree connection": badgeSure, "3rd-degree connection": badgeSure,
 }
 
 // pronouns are the words of a pronoun badge ("she/her", "er/ihm",
@@ -58,9 +75,9 @@ var pronouns = map[string]bool{
 	"hij": true, "hem": true, "zij": true, "haar": true, "hen": true, // Dutch
 }
 
-func badge(seg string) bool {
+func badge(seg string) badgeKind {
 	if len(seg) > maxBadge {
-		return false
+		return notBadge
 	}
 	var buf [maxBadge]byte
 	b, ok := lowerASCII(buf[:0], seg)
@@ -68,8 +85,8 @@ func badge(seg string) bool {
 	if !ok {
 		s = strings.ToLower(seg)
 	}
-	if badges[s] {
-		return true
+	if k, ok := badges[s]; ok {
+		return k
 	}
 	// Pronouns: two or three words joined by slashes, perhaps in
 	// parentheses.
@@ -79,8 +96,11 @@ func badge(seg string) bool {
 	n := 0
 	for w := range strings.SplitSeq(s, "/") {
 		if n++; n > 3 || !pronouns[strings.TrimSpace(w)] {
-			return false
+			return notBadge
 		}
 	}
-	return n >= 2
+	if n < 2 {
+		return notBadge
+	}
+	return badgeSure
 }

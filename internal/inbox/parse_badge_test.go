@@ -5,34 +5,40 @@ import "testing"
 func TestBadgeLine(t *testing.T) {
 	for _, tc := range []struct {
 		text string
-		want bool
+		want badgeKind
 	}{
-		{"She/Her", true},
-		{"(he/him)", true},
-		{"They/Them/Theirs", true},
-		{"He / They", true},
-		{"er/ihm", true},
-		{"2nd", true},
-		{"· 3rd+", true},
-		{"2nd degree connection", true},
-		{"Premium", true},
-		{"Verified", true},
-		{"#OpenToWork", true},
-		{"She/Her · 2nd", true},
-		{"Verified • 1st", true},
-		// Headlines, places and notes are not badges.
-		{"Research Scientist at DeepMind", false},
-		{"Premium Account Manager at Acme", false},
-		{"Hiring Manager", false},
-		{"Input/Output engineer", false},
-		{"Sales/Marketing", false},
-		{"London, England, United Kingdom", false},
-		{"2nd quarter planning, can we talk?", false},
-		{"", false},
-		{"·", false},
+		{"She/Her", badgeSure},
+		{"(he/him)", badgeSure},
+		{"They/Them/Theirs", badgeSure},
+		{"He / They", badgeSure},
+		{"er/ihm", badgeSure},
+		{"2nd", badgeSure},
+		{"· 3rd+", badgeSure},
+		{"2nd degree connection", badgeSure},
+		{"She/Her · 2nd", badgeSure},
+		{"Verified • 1st", badgeSure},
+		{"Premium · 2nd", badgeSure},
+		// Words that can be a whole headline too.
+		{"Premium", badgeMaybe},
+		{"Verified", badgeMaybe},
+		{"#OpenToWork", badgeMaybe},
+		{"Hiring", badgeMaybe},
+		{"Open to work · Premium", badgeMaybe},
+		// Headlines, places, names and notes are not badges.
+		{"Research Scientist at DeepMind", notBadge},
+		{"Premium Account Manager at Acme", notBadge},
+		{"Hiring Manager", notBadge},
+		{"Input/Output engineer", notBadge},
+		{"Sales/Marketing", notBadge},
+		{"London, England, United Kingdom", notBadge},
+		{"2nd quarter planning, can we talk?", notBadge},
+		{"Ze Li", notBadge},
+		{"Elle Smith", notBadge},
+		{"", notBadge},
+		{"·", notBadge},
 	} {
 		if got := badgeLine(tc.text); got != tc.want {
-			t.Errorf("badgeLine(%q) = %t, want %t", tc.text, got, tc.want)
+			t.Errorf("badgeLine(%q) = %d, want %d", tc.text, got, tc.want)
 		}
 	}
 }

@@ -813,7 +813,7 @@ func readInfo(d *doc, inv *Invitation, n, a int, used map[int]bool) []string {
 	var extras []string
 	for i := n + 1; i < len(L) && i < a+1; i++ {
 		l := L[i]
-		if badgeLine(l.text) {
+		if badgeBeforeInfo(d, i, a) {
 			// "She/Her", "2nd", "Premium", perhaps in the name's link: not
 			// the headline.
 			used[i] = true
@@ -856,6 +856,50 @@ func readInfo(d *doc, inv *Invitation, n, a int, used map[int]bool) []string {
 		used[i] = true
 	}
 	return extras
+}
+
+// badgeBeforeInfo reports whether line i, in the card whose accept link
+// is at a, is a line of badges. Pronouns and degrees always are. Words
+// that can be a whole headline ("Hiring", "Open to work", "Premium") are
+// when a headline still follows them: two more short lines (a headline
+// and a place), or one that reads as a headline ("... at Monzo"). Before
+// a place alone, or nothing, they are the headline.
+func badgeBeforeInfo(d *doc, i, a int) bool {
+	switch badgeLine(d.lines[i].text) {
+	case badgeSure:
+		return true
+	case notBadge:
+		return false
+	}
+	var after []string
+	for j := i + 1; j < len(d.lines) && j < a && len(after) < 2; j++ {
+		l := d.lines[j]
+		if l.href != "" || (d.isText && l.blank()) || d.structural(j) || d.greeting(j) != nil {
+			break
+		}
+		if isBadgeLine(l.text) || d.mutual(j) != nil || !locationLike(l.text) {
+			continue // more badges, the mutual connections, a note
+		}
+		after = append(after, l.text)
+	}
+	switch len(after) {
+	case 2:
+		return true
+	case 1:
+		return headlineMarked(after[0])
+	}
+	return false
+}
+
+// headlineMarked reports whether text names a job at a company the way
+// headlines do ("Engineer at Monzo", "CTO @ Acme", "Go | Kubernetes").
+func headlineMarked(text string) bool {
+	for _, m := range []string{" at ", " @ ", "|", " chez ", " bei ", " presso ", " bij "} {
+		if containsLower(text, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // findProfile returns the cleaned profile URL of the inviter: the link of
@@ -945,7 +989,7 @@ func readNote(d *doc, ctx *msgContext, lo, a, n int, cardName bool, used map[int
 				cur = nil
 			}
 			continue
-		case l.href != "", used[i], d.structural(i), l.text == ctx.subject, badgeLine(l.text):
+		case l.href != "", used[i], d.structural(i), l.text == ctx.subject:
 			continue
 		case ctx.recipient != "" && sameName(l.text, ctx.recipient):
 			continue
