@@ -64,7 +64,7 @@ func (s *sweeper) apply(ctx context.Context, open []state.Record, disagree map[s
 	if len(targets) > 0 {
 		s.prog.printf("applying the actions of %d invitations", len(pending))
 	}
-	for chunk := range slices.Chunk(targets, applyBatch) {
+	for chunk := range slices.Chunk(targets, s.batch()) {
 		if err := s.applyChunk(ctx, chunk, disagree, out); err != nil {
 			return out, err
 		}
@@ -364,7 +364,7 @@ func (s *sweeper) locate(ctx context.Context, loc state.Location) (uid uint32, o
 // digest see the move of the first.
 func (s *sweeper) reconcileAll(ctx context.Context, intents []state.Record, out map[string]outcome) error {
 	moved := map[uint32]bool{} // UIDs moved out of the mailbox by this run
-	for chunk := range slices.Chunk(intents, applyBatch) {
+	for chunk := range slices.Chunk(intents, s.batch()) {
 		locs := make([]state.Location, len(chunk))
 		for i, r := range chunk {
 			locs[i] = reconcileLocation(r)

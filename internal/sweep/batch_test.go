@@ -6,6 +6,7 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 
+	"github.com/triagehq/triage/internal/config"
 	"github.com/triagehq/triage/internal/inbox"
 	"github.com/triagehq/triage/internal/policy"
 )
@@ -123,5 +124,25 @@ func TestApplyBatchFitsCommandLine(t *testing.T) {
 	}
 	if n := len(set.String()); n > 8000 {
 		t.Errorf("a batch of %d scattered ten-digit UIDs makes a %d-byte UID set, over 8,000", applyBatch, n)
+	}
+}
+
+// TestBatchByAction: keywords and \Seen go in batches of applyBatch; an
+// action that copies or moves, in batches of moveBatch.
+func TestBatchByAction(t *testing.T) {
+	keywords := config.Actions{Accept: inbox.Action{Keyword: "$Triage_accept"}, Ignore: inbox.Action{Keyword: "$Triage_ignore", MarkSeen: true}}
+	for _, tc := range []struct {
+		name    string
+		actions config.Actions
+		want    int
+	}{
+		{"keywords only", keywords, applyBatch},
+		{"a move", testActions, moveBatch},
+		{"a copy", config.Actions{Accept: inbox.Action{CopyTo: "LinkedIn/Accepted"}}, moveBatch},
+	} {
+		s := &sweeper{o: Options{Actions: tc.actions}}
+		if got := s.batch(); got != tc.want {
+			t.Errorf("%s: batch = %d, want %d", tc.name, got, tc.want)
+		}
 	}
 }

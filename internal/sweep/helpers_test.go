@@ -126,6 +126,17 @@ type memServer struct {
 	clock clock
 }
 
+// setUnindexed makes SEARCH miss uids until the next call (none: the
+// index has caught up).
+func (ms *memServer) setUnindexed(uids ...uint32) {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	ms.unindexed = map[uint32]bool{}
+	for _, u := range uids {
+		ms.unindexed[u] = true
+	}
+}
+
 // clock is a clock a test moves on by hand.
 type clock struct {
 	mu sync.Mutex
@@ -195,10 +206,16 @@ func (l memLiteral) Size() int64 { return l.Reader.Size() }
 // deliver appends raw to mailbox (created when missing) and returns its UID.
 func (ms *memServer) deliver(mailbox string, raw []byte) uint32 {
 	ms.t.Helper()
+	return ms.deliverAt(mailbox, raw, time.Date(2025, 3, 4, 10, 0, 0, 0, time.UTC))
+}
+
+// deliverAt is deliver with the message's internal date.
+func (ms *memServer) deliverAt(mailbox string, raw []byte, at time.Time) uint32 {
+	ms.t.Helper()
 	if err := ms.user.Create(mailbox, nil); err != nil && !strings.Contains(err.Error(), "exist") {
 		ms.t.Fatal(err)
 	}
-	data, err := ms.user.Append(mailbox, memLiteral{bytes.NewReader(raw)}, &imap.AppendOptions{Time: time.Date(2025, 3, 4, 10, 0, 0, 0, time.UTC)})
+	data, err := ms.user.Append(mailbox, memLiteral{bytes.NewReader(raw)}, &imap.AppendOptions{Time: at})
 	if err != nil {
 		ms.t.Fatal(err)
 	}

@@ -1,9 +1,11 @@
 package sweep
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
+	"github.com/triagehq/triage/internal/inbox"
 	"github.com/triagehq/triage/internal/state"
 )
 
@@ -16,10 +18,14 @@ import (
 // has searched it; a message found there that was not fetched before is
 // fetched then (and logged), one fetched before is left out (Seen).
 //
-// The repeated search is the sweep's own: its UID range starts lower, so
-// a sweep with new mail pays no extra round trip, and a sweep with
-// nothing new pays one SEARCH of the recent range while ranges are
-// waiting, none once they are done.
+// The repeated search is the sweep's own: it names the ranges besides the
+// UIDs above the position, so a sweep with new mail pays no extra round
+// trip, and a sweep with nothing new pays one SEARCH of the recent ranges
+// while ranges are waiting, none once they are done. (A server that
+// refuses the combined search, as Exchange does, is asked one criterion at
+// a time: that is one round trip per criterion, then.) A sweep with
+// --since adds no range: the older mail it leaves out is not to be found
+// by a later sweep.
 const (
 	// recheckFor is how long after a sweep its range is searched again.
 	recheckFor = time.Hour
@@ -38,24 +44,30 @@ type recheck struct {
 	seen  map[uint32]bool
 }
 
-func newRecheck(pos state.Position) recheck {
+func newRecheck(pos state.Position, rescan bool) recheck {
 	r := recheck{spans: pos.Recheck, seen: make(map[uint32]bool, len(pos.Seen))}
+	if rescan {
+		return r // a rescan fetches everything again
+	}
 	for _, u := range pos.Seen {
 		r.seen[u] = true
 	}
 	return r
 }
 
-// from returns the UID above which the sweep searches: last, or lower
-// when a range to search again starts lower.
-func (r recheck) from(last uint32) uint32 {
-	from := last
-	for _, sp := range r.spans {
-		if sp.From > 0 && sp.From-1 < from {
-			from = sp.From - 1
+// ranges returns the UID ranges to search again, adjacent ones merged.
+func (r recheck) ranges() []inbox.UIDRange {
+	spans := slices.Clone(r.spans)
+	slices.SortFunc(spans, func(a, b state.Span) int { return cmp.Compare(a.From, b.From) })
+	var out []inbox.UIDRange
+	for _, sp := range spans {
+		if n := len(out); n > 0 && sp.From <= out[n-1].Last+1 {
+			out[n-1].Last = max(out[n-1].Last, sp.To)
+			continue
 		}
+		out = append(out, inbox.UIDRange{First: sp.From, Last: sp.To})
 	}
-	return from
+	return out
 }
 
 // filter returns the candidates to fetch among those the search found,
@@ -85,13 +97,17 @@ func (r recheck) next(uids []uint32, last, highest, most uint32, now time.Time) 
 	var w state.Window
 	changed := false
 	for _, sp := range r.spans {
+		if sp.At.After(now) {
+			// The clock went back: wait from now, not from the future.
+			sp.At, changed = now.UTC(), true
+		}
 		if !now.Before(sp.At.Add(recheckFor)) {
 			changed = true
 			continue
 		}
 		w.Recheck = append(w.Recheck, sp)
 	}
-	if highest > last {
+	if highest > last && most > 0 {
 		from := last + 1
 		if highest-last > most {
 			from = highest - most + 1

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/triagehq/triage/internal/inbox"
+	"github.com/triagehq/triage/internal/report"
 	"github.com/triagehq/triage/internal/state"
 )
 
@@ -18,9 +20,7 @@ func TestSearchIndexLag(t *testing.T) {
 	ms.deliver("INBOX", fixture(t, fx2022))
 	late := ms.deliver("INBOX", fixture(t, fx2023))
 	ms.deliver("INBOX", ordinary(1))
-	ms.mu.Lock()
-	ms.unindexed = map[uint32]bool{late: true}
-	ms.mu.Unlock()
+	ms.setUnindexed(late)
 	o := memOptions(t, ms, "INBOX")
 
 	sum, _ := run(t, o)
@@ -32,12 +32,7 @@ func TestSearchIndexLag(t *testing.T) {
 	}
 
 	// Five minutes later the index has it.
-	ms.mu.Lock()
-	ms.unindexed = nil
-	ms.mu.Unlock()
-	ms.clock.advance(5 * time.Minute)
-	sum, entries := run(t, o)
-	fresh, _ := invitations(entries)
+	sum, fresh := sweepOnceIndexed(t, ms, o)
 	if sum.New != 1 || sum.Fetched != 1 || len(fresh) != 1 || uidOf(t, fresh[0].Source) != late {
 		t.Fatalf("second sweep: %+v, new entries %q; want the missed invitation (uid %d) decided, nothing else fetched", sum, sources(fresh), late)
 	}
@@ -53,6 +48,65 @@ func TestSearchIndexLag(t *testing.T) {
 			t.Errorf("sweep %d, %v later: %+v and %d SEARCH; want nothing fetched and %d SEARCH", i+3, step.after, sum, n, step.searches)
 		}
 	}
+}
+
+// TestRecheckAfterSince: the older mail a --since sweep left out is not
+// found by the next sweep's repeated search and decided after all.
+func TestRecheckAfterSince(t *testing.T) {
+	ms := newMemServer(t)
+	ms.deliverAt("INBOX", fixture(t, fx2022), time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC))
+	recent := ms.deliverAt("INBOX", fixture(t, fx2023), time.Date(2025, 3, 4, 9, 0, 0, 0, time.UTC))
+	o := memOptions(t, ms, "INBOX")
+	o.Since = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	sum, entries := run(t, o)
+	fresh, _ := invitations(entries)
+	if sum.New != 1 || len(fresh) != 1 || uidOf(t, fresh[0].Source) != recent {
+		t.Fatalf("sweep --since: %+v, new %q; want only uid %d", sum, sources(fresh), recent)
+	}
+	o.Since = time.Time{}
+	ms.clock.advance(5 * time.Minute)
+	if sum, _ := run(t, o); sum.New != 0 || sum.Fetched != 0 {
+		t.Errorf("the sweep after --since: %+v; want the older invitation left alone, nothing fetched", sum)
+	}
+}
+
+// TestRecheckAcrossRescan: a rescan (--all) keeps the recent ranges still
+// waiting for their later search, so a message the index missed before
+// the rescan is still found after it.
+func TestRecheckAcrossRescan(t *testing.T) {
+	ms := newMemServer(t)
+	ms.deliver("INBOX", fixture(t, fx2022))
+	missed := ms.deliver("INBOX", fixture(t, fx2023))
+	ms.setUnindexed(missed)
+	o := memOptions(t, ms, "INBOX")
+	if sum, _ := run(t, o); sum.New != 1 {
+		t.Fatalf("first sweep: %+v, want 1 new", sum)
+	}
+	// More mail than a rescan's own range (firstRecheckUIDs) covers.
+	for i := range firstRecheckUIDs + 20 {
+		ms.deliver("INBOX", ordinary(i))
+	}
+	ms.clock.advance(time.Minute)
+	all := o
+	all.All = true
+	if sum, _ := run(t, all); sum.New != 0 {
+		t.Fatalf("sweep --all: %+v, want nothing new", sum)
+	}
+	sum, fresh := sweepOnceIndexed(t, ms, o)
+	if sum.New != 1 || len(fresh) != 1 || uidOf(t, fresh[0].Source) != missed {
+		t.Errorf("sweep after the rescan: %+v, new %q; want the missed invitation (uid %d) decided", sum, sources(fresh), missed)
+	}
+}
+
+// sweepOnceIndexed lets the index catch up, moves the clock on five
+// minutes and sweeps, returning the summary and the new invitations.
+func sweepOnceIndexed(t *testing.T, ms *memServer, o Options) (Summary, []report.Entry) {
+	t.Helper()
+	ms.setUnindexed()
+	ms.clock.advance(5 * time.Minute)
+	sum, entries := run(t, o)
+	fresh, _ := invitations(entries)
+	return sum, fresh
 }
 
 func TestRecheckNext(t *testing.T) {
@@ -86,6 +140,13 @@ func TestRecheckNext(t *testing.T) {
 			spans: []state.Span{old, recent}, seen: []uint32{12, 25}, last: 30, highest: 30,
 			want:    state.Window{Recheck: []state.Span{recent}, Seen: []uint32{25}},
 			changed: true},
+		{name: "a range from the future (the clock went back) waits from now",
+			spans: []state.Span{{From: 21, To: 30, At: t0.Add(24 * time.Hour)}}, last: 30, highest: 30,
+			want:    state.Window{Recheck: []state.Span{{From: 21, To: 30, At: t0}}},
+			changed: true},
+		{name: "--since adds no range",
+			spans: []state.Span{recent}, last: 30, highest: 40, most: 0, uids: []uint32{35},
+			want: state.Window{Recheck: []state.Span{recent}}},
 		{name: "a recent range stays, unchanged",
 			spans: []state.Span{recent}, seen: []uint32{25}, last: 30, highest: 30,
 			want: state.Window{Recheck: []state.Span{recent}, Seen: []uint32{25}}},
@@ -94,7 +155,7 @@ func TestRecheckNext(t *testing.T) {
 			want:    state.Window{Recheck: []state.Span{recent}, Seen: []uint32{25, 27}},
 			changed: true},
 	} {
-		r := newRecheck(state.Position{Recheck: tc.spans, Seen: tc.seen})
+		r := newRecheck(state.Position{Recheck: tc.spans, Seen: tc.seen}, false)
 		got, changed := r.next(tc.uids, tc.last, tc.highest, tc.most, t0)
 		if changed != tc.changed || !slices.Equal(got.Recheck, tc.want.Recheck) || !slices.Equal(got.Seen, tc.want.Seen) {
 			t.Errorf("%s: next = %+v, changed %t; want %+v, changed %t", tc.name, got, changed, tc.want, tc.changed)
@@ -103,15 +164,15 @@ func TestRecheckNext(t *testing.T) {
 }
 
 func TestRecheckFilter(t *testing.T) {
-	r := newRecheck(state.Position{Recheck: []state.Span{{From: 21, To: 30}}, Seen: []uint32{22, 28}})
-	if from := r.from(30); from != 20 {
-		t.Errorf("from(30) = %d, want 20: the search starts at the range to search again", from)
+	r := newRecheck(state.Position{Recheck: []state.Span{{From: 41, To: 50}, {From: 21, To: 30}, {From: 31, To: 35}}, Seen: []uint32{22, 28}}, false)
+	if got, want := r.ranges(), []inbox.UIDRange{{First: 21, Last: 35}, {First: 41, Last: 50}}; !slices.Equal(got, want) {
+		t.Errorf("ranges = %v, want %v: sorted, adjacent ones merged, the gap left out", got, want)
 	}
-	if from := (recheck{}).from(30); from != 30 {
-		t.Errorf("from(30) with nothing to search again = %d, want 30", from)
+	fetch, late := r.filter([]uint32{22, 25, 28, 31, 52}, 50)
+	if !slices.Equal(fetch, []uint32{25, 31, 52}) || !slices.Equal(late, []uint32{25, 31}) {
+		t.Errorf("filter = %v, late %v; want [25 31 52], late [25 31]", fetch, late)
 	}
-	fetch, late := r.filter([]uint32{22, 25, 28, 31, 32}, 30)
-	if !slices.Equal(fetch, []uint32{25, 31, 32}) || !slices.Equal(late, []uint32{25}) {
-		t.Errorf("filter = %v, late %v; want [25 31 32], late [25]", fetch, late)
+	if rescan := newRecheck(state.Position{Recheck: []state.Span{{From: 21, To: 30}}, Seen: []uint32{22}}, true); len(rescan.spans) != 1 || len(rescan.seen) != 0 {
+		t.Errorf("a rescan's window = %+v; want the ranges kept and nothing taken as fetched", rescan)
 	}
 }

@@ -156,16 +156,35 @@ type Summary struct {
 const batchSize = 500
 
 // applyBatch is how many messages' intents are recorded per transaction
-// before acting on them, and so how many messages one UID STORE, COPY or
-// MOVE names. Each such command costs a server a fixed price besides its
-// messages: Dovecot on Maildir renames the files and then rescans the
-// whole cur/ directory, about 23 ms at 100,000 messages, so a first
-// --apply of 10,000 invitations took 13 s in batches of 50 and 3.5 s in
-// batches of 500. 500 UIDs of ten digits make a 5,500-byte UID set, under
-// the 8,000 bytes inbox keeps a command line to (TestApplyBatchFitsCommandLine); a crash
-// leaves at most this many intents to reconcile, each checked at its UID
-// in one FETCH.
-const applyBatch = 500
+// before acting on them, and so how many messages one UID STORE names,
+// when the actions only set keywords or \Seen. Each command costs a
+// server a fixed price besides its messages: Dovecot on Maildir renames
+// the files and then rescans the whole cur/ directory, about 23 ms at
+// 100,000 messages, so a first --apply of 10,000 invitations took 13 s in
+// batches of 50 and 3.5 s in batches of 500. 500 UIDs of ten digits make
+// a 5,500-byte UID set, under the 8,000 bytes inbox keeps a command line
+// to (TestApplyBatchFitsCommandLine). A crash leaves at most this many
+// intents, which the next run settles one message at a time (a FETCH of
+// its flags each).
+//
+// moveBatch is the batch when an action copies or moves: a MOVE of
+// hundreds of messages can outlast a read deadline on a remote server,
+// and settling a copy or move after a crash costs several round trips
+// per message (the target is searched for it).
+const (
+	applyBatch = 500
+	moveBatch  = 50
+)
+
+// batch returns the apply batch for the configured actions.
+func (s *sweeper) batch() int {
+	for _, v := range []policy.Verdict{policy.Accept, policy.Ignore, policy.Clarify, policy.Suspicious} {
+		if a := s.o.Actions.For(v); a.MoveTo != "" || a.CopyTo != "" {
+			return moveBatch
+		}
+	}
+	return applyBatch
+}
 
 // prepareAbove is how many UIDs a search must cover for the sweep to
 // build the parser's and the policy's tables while the server searches
@@ -324,30 +343,34 @@ func (s *sweeper) run(ctx context.Context) error {
 		highest = max(highest, st.UIDNext-1)
 	}
 	// The search also covers the recent ranges to search again (see
-	// recheck), and leaves out what it finds there that was fetched.
+	// recheck), and leaves out what it finds there that was fetched. A
+	// rescan (--all) keeps them: it searches everything, and the ranges
+	// still wait for their later search.
 	var win recheck
-	if continues && !s.o.All {
-		win = newRecheck(pos)
+	if continues {
+		win = newRecheck(pos, s.o.All)
 	}
-	from := win.from(last)
 	var uids []uint32
-	if st.UIDNext == 0 || st.UIDNext-1 > last || from < last {
-		if st.UIDNext == 0 || st.UIDNext-1-from >= prepareAbove {
+	if st.UIDNext == 0 || st.UIDNext-1 > last || len(win.spans) > 0 {
+		if st.UIDNext == 0 || st.UIDNext-1-last >= prepareAbove {
 			// A long search: build the parser's and the policy's
 			// tables meanwhile, on a core the search leaves idle.
 			go prepare()
 		}
 		s.prog.printf("searching %s", mailbox)
-		crit := inbox.SearchCriteria{Subjects: inbox.SearchSubjects(), SinceUID: from, Since: s.o.Since}
+		crit := inbox.SearchCriteria{Subjects: inbox.SearchSubjects(), SinceUID: last, Since: s.o.Since}
+		if last > 0 {
+			crit.Recheck = win.ranges()
+		}
 		if uids, err = s.sess.SearchCandidates(ctx, crit); err != nil {
 			return err
 		}
 		var late []uint32
 		uids, late = win.filter(uids, last)
-		s.log.Info("searched", "mailbox", mailbox, "above_uid", from, "candidates", len(uids))
+		s.log.Info("searched", "mailbox", mailbox, "above_uid", last, "ranges_again", len(crit.Recheck), "candidates", len(uids))
 		if len(late) > 0 {
 			s.log.Warn("the server's search found messages it had missed before (its index was behind)",
-				"mailbox", mailbox, "uids", late)
+				"mailbox", mailbox, "count", len(late), "first_uids", late[:min(len(late), 10)])
 		}
 		if len(uids) > 0 {
 			highest = max(highest, uids[len(uids)-1])
@@ -355,8 +378,13 @@ func (s *sweeper) run(ctx context.Context) error {
 	} else {
 		s.log.Info("nothing new since the last sweep", "mailbox", mailbox, "last_uid", last)
 	}
+	// The new range waits for its later search, but not after --since:
+	// the older mail that sweep left out is not to be found later.
 	most := uint32(recheckUIDs)
-	if last == 0 {
+	switch {
+	case !s.o.Since.IsZero():
+		most = 0
+	case last == 0:
 		most = firstRecheckUIDs
 	}
 	if next, changed := win.next(uids, last, highest, most, s.now()); changed {
